@@ -1,0 +1,37 @@
+"""The `facegate` command: dispatches to the subcommand modules, imported lazily."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+COMMANDS = {
+    "models": ("facegate.models.build", "`facegate models build`: fetch, convert and check the ONNX models"),
+    "serve": ("facegate.server.cli", "start Triton with facegate's model repository"),
+    "demo": ("facegate.demo", "start a server and send real face images through it"),
+}
+
+
+def _usage() -> str:
+    lines = ["usage: facegate COMMAND [options]", "", "commands:"]
+    lines += [f"  {name:<8} {help_text}" for name, (_, help_text) in COMMANDS.items()]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] in ("-h", "--help") or args[0] not in COMMANDS:
+        print(_usage(), file=sys.stderr if args and args[0] not in ("-h", "--help") else sys.stdout)
+        return 0 if args and args[0] in ("-h", "--help") else 2
+    rest = args[1:]
+    if args[0] == "models":
+        if not rest or rest[0] != "build":
+            print("usage: facegate models build [--force]", file=sys.stderr)
+            return 2
+        rest = rest[1:]
+    module = importlib.import_module(COMMANDS[args[0]][0])
+    return int(module.main(rest) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

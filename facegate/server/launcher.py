@@ -1,0 +1,108 @@
+"""Starting tritonserver from the wheel, waiting until it is ready, and stopping it with everything it started."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from facegate.server.backend_directory import assemble_backend_directory
+from facegate.server.config import Device, ServerConfig, server_arguments
+from facegate.server.distribution import find_distribution
+from facegate.server.environment import server_environment, visible_gpu_count
+from facegate.server.process_group import kill_group
+from facegate.server.readiness import ModelState, ServerStartError, wait_until_ready
+from facegate.server.server_log import ServerLog
+
+STOP_GRACE_S = 60.0
+"""How long a stopping server may take to drain requests and unload models before SIGKILL."""
+
+
+@dataclass
+class RunningServer:
+    config: ServerConfig
+    process: subprocess.Popen
+    log: ServerLog
+    workdir: Path
+    """Private (0700) temporary directory holding the backend directory; removed when the server stops."""
+    models: list[ModelState]
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    @property
+    def grpc_url(self) -> str:
+        return self.config.grpc_url
+
+    @property
+    def http_url(self) -> str:
+        return self.config.http_url
+
+    @property
+    def metrics_url(self) -> str:
+        return self.config.metrics_url
+
+    def send_signal(self, signum: int) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signum)
+
+    def wait(self) -> int:
+        return self.process.wait()
+
+
+@contextlib.contextmanager
+def running_server(config: ServerConfig, echo: Callable[[str], None] | None = None) -> Iterator[RunningServer]:
+    """Starts the server, yields once every model is READY, and on exit stops it (SIGTERM, then
+    SIGKILL to its whole process group) and removes its temporary directory.
+
+    Raises ServerStartError when the server or a model fails to come up.
+    """
+    if not config.model_repository.is_dir():
+        raise ServerStartError(f"model repository {config.model_repository} is not a directory")
+    if config.device is Device.GPU and visible_gpu_count() == 0:
+        raise ServerStartError("--device gpu: no GPU is visible (check the driver and CUDA_VISIBLE_DEVICES)")
+    distribution = find_distribution()
+    workdir = Path(tempfile.mkdtemp(prefix="facegate-triton-"))
+    process = None
+    try:
+        backend_directory = assemble_backend_directory(distribution, workdir / "backends")
+        process = subprocess.Popen(
+            [str(distribution.server_binary), *server_arguments(config, backend_directory, _shm_prefix())],
+            env=server_environment(distribution, config.device, os.environ),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: the stubs it forks are stopped with it
+        )
+        log = ServerLog(process.stdout, echo)
+        models = wait_until_ready(process, config.grpc_url, log, config.startup_timeout_s)
+        yield RunningServer(config, process, log, workdir, models)
+    finally:
+        if process is not None:
+            stop(process)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def stop(process: subprocess.Popen, grace_s: float = STOP_GRACE_S) -> int:
+    """SIGTERM (Triton unloads its models and exits), SIGKILL after `grace_s`, then SIGKILL to
+    whatever is left of its process group (stubs included). Returns the server's exit status."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(grace_s)
+        except subprocess.TimeoutExpired:
+            pass
+    kill_group(process.pid)
+    return process.wait()
+
+
+def _shm_prefix() -> str:
+    return f"facegate_{os.getpid()}_{secrets.token_hex(4)}_"

@@ -1,0 +1,31 @@
+"""Triton adapter: landmarker + anti-spoofing outputs and CROP_META -> per-face liveness signals."""
+
+from __future__ import annotations
+
+import json
+
+import triton_python_backend_utils as pb_utils
+
+from python_backends.imaging import model_parameters
+from python_backends.liveness.postprocess import liveness_signals
+from python_backends.liveness.spoof import MODEL_THRESHOLD
+
+_INPUTS = ("landmarks", "face_score", "spoof_score", "CROP_META")
+
+
+class TritonPythonModel:
+    def initialize(self, args: dict[str, str]) -> None:
+        params = model_parameters(json.loads(args["model_config"]))
+        self._spoof_threshold = float(params.get("spoof_model_threshold", MODEL_THRESHOLD))
+
+    def execute(self, requests: list) -> list:
+        responses = []
+        for request in requests:
+            try:
+                inputs = [pb_utils.get_input_tensor_by_name(request, name).as_numpy() for name in _INPUTS]
+                signals = liveness_signals(*inputs, spoof_threshold=self._spoof_threshold)
+                responses.append(pb_utils.InferenceResponse(
+                    output_tensors=[pb_utils.Tensor(name, array) for name, array in signals.as_outputs().items()]))
+            except ValueError as error:
+                responses.append(pb_utils.InferenceResponse(output_tensors=[], error=pb_utils.TritonError(str(error))))
+        return responses

@@ -1,0 +1,37 @@
+"""Triton adapter: encoded image + face box + 5 landmarks -> landmarker and anti-spoofing crops (DALI)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import triton_python_backend_utils as pb_utils
+
+from python_backends.alignment.grouped_requests import run_requests
+from python_backends.imaging import DecodeSettings, model_parameters
+from python_backends.liveness.preprocess import FacePlacement, LivenessCrops, LivenessPreprocessor, face_placements
+
+_OUTPUTS = ("LMK_INPUT", "SPOOF_INPUT", "CROP_META")
+
+
+class TritonPythonModel:
+    def initialize(self, args: dict[str, str]) -> None:
+        crops = LivenessCrops.from_parameters(model_parameters(json.loads(args["model_config"])))
+        self._preprocessor = LivenessPreprocessor(crops, DecodeSettings.from_triton(args))
+
+    def execute(self, requests: list) -> list:
+        return [_response(result) for result in run_requests(requests, self._samples, self._preprocessor.run)]
+
+    def _samples(self, request) -> list[tuple[bytes, FacePlacement]]:
+        blobs = [bytes(blob) for blob in pb_utils.get_input_tensor_by_name(request, "IMAGE").as_numpy().reshape(-1)]
+        boxes = pb_utils.get_input_tensor_by_name(request, "BOX").as_numpy()
+        landmarks = pb_utils.get_input_tensor_by_name(request, "LANDMARKS").as_numpy()
+        if len(boxes) != len(blobs):
+            raise ValueError(f"BOX holds {len(boxes)} boxes for {len(blobs)} images")
+        return list(zip(blobs, face_placements(boxes, landmarks, self._preprocessor.crops)))
+
+
+def _response(result: tuple[np.ndarray, ...] | str):
+    if isinstance(result, str):
+        return pb_utils.InferenceResponse(output_tensors=[], error=pb_utils.TritonError(result))
+    return pb_utils.InferenceResponse(output_tensors=[pb_utils.Tensor(name, array) for name, array in zip(_OUTPUTS, result)])

@@ -1,0 +1,1 @@
+"""Face geometry: similarity transforms from 5 landmarks and the crops each face model expects."""

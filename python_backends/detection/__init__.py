@@ -1,0 +1,9 @@
+"""Face detection around a RetinaFace-style ONNX model: letterbox input, priors, decoding, NMS."""
+
+from python_backends.detection.faces import DetectionParams, Face, PackedFaces, find_faces, pack_faces
+from python_backends.detection.letterbox import META_SIZE, Letterbox
+from python_backends.detection.preprocess import DetectorInputSpec, DetectPreprocessor
+from python_backends.detection.priors import PriorSpec, prior_boxes
+
+__all__ = ["DetectPreprocessor", "DetectionParams", "DetectorInputSpec", "Face", "Letterbox", "META_SIZE",
+           "PackedFaces", "PriorSpec", "find_faces", "pack_faces", "prior_boxes"]

@@ -1,0 +1,78 @@
+"""Image size from the file header, read before any decoding.
+
+Checking the header first rejects non-images and decompression bombs cheaply,
+per image, before DALI (which fails a whole batch at once) sees them.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+from python_backends.imaging.errors import ImageProblem
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# SOF markers carry the frame size; C4 (DHT), C8 (JPG) and CC (DAC) share the range but do not.
+_JPEG_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+# Markers without a length field: TEM, RST0-7, SOI, EOI.
+_JPEG_STANDALONE = frozenset({0x01, *range(0xD0, 0xDA)})
+
+
+@dataclass(frozen=True)
+class ImageHeader:
+    format: str  # "jpeg" | "png" | "bmp"
+    height: int
+    width: int
+
+    @property
+    def pixels(self) -> int:
+        return self.height * self.width
+
+
+def read_header(blob: bytes) -> ImageHeader:
+    """Format and stored size of an encoded JPEG/PNG/BMP image (before EXIF rotation)."""
+    if blob.startswith(b"\xff\xd8"):
+        return _jpeg(blob)
+    if blob.startswith(_PNG_SIGNATURE):
+        if len(blob) < 24 or blob[12:16] != b"IHDR":
+            raise ImageProblem("truncated PNG header")
+        width, height = struct.unpack(">II", blob[16:24])
+        return ImageHeader("png", height, width)
+    if blob.startswith(b"BM"):
+        return _bmp(blob)
+    raise ImageProblem("not a JPEG, PNG or BMP image")
+
+
+def _jpeg(blob: bytes) -> ImageHeader:
+    pos = 2
+    while pos + 4 <= len(blob):
+        if blob[pos] != 0xFF:
+            raise ImageProblem(f"corrupt JPEG header at byte {pos}")
+        marker = blob[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+            continue
+        if marker in _JPEG_STANDALONE:
+            pos += 2
+            continue
+        (length,) = struct.unpack(">H", blob[pos + 2:pos + 4])
+        if marker in _JPEG_SOF:
+            if pos + 9 > len(blob):
+                break
+            height, width = struct.unpack(">HH", blob[pos + 5:pos + 9])
+            return ImageHeader("jpeg", height, width)
+        if marker == 0xDA or length < 2:  # scan data before any frame header
+            raise ImageProblem("JPEG without a frame header")
+        pos += 2 + length
+    raise ImageProblem("truncated JPEG header")
+
+
+def _bmp(blob: bytes) -> ImageHeader:
+    if len(blob) < 26:
+        raise ImageProblem("truncated BMP header")
+    (dib_size,) = struct.unpack("<I", blob[14:18])
+    if dib_size == 12:  # OS/2 BITMAPCOREHEADER
+        width, height = struct.unpack("<HH", blob[18:22])
+    else:
+        width, height = struct.unpack("<ii", blob[18:26])
+    return ImageHeader("bmp", abs(height), width)  # negative height = top-down rows

@@ -1,0 +1,53 @@
+"""Decode settings, and reading them from a Triton model's config and instance."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from python_backends.imaging.errors import ImageProblem
+from python_backends.imaging.header import ImageHeader
+
+
+@dataclass(frozen=True)
+class DecodeSettings:
+    """How DALI decodes a batch, and which image sizes are accepted.
+
+    `device_id=None` decodes with DALI's CPU operators; a device id decodes with
+    the mixed (nvJPEG) decoder and runs the caller's graph on that GPU.
+    """
+
+    max_batch_size: int = 64
+    num_threads: int = 2
+    device_id: int | None = None
+    max_pixels: int = 40_000_000
+    min_side: int = 16
+
+    def check(self, header: ImageHeader) -> None:
+        """Raise `ImageProblem` when the image is too large or too small to accept."""
+        if header.pixels > self.max_pixels:
+            raise ImageProblem(f"{header.width}x{header.height} exceeds the limit of {self.max_pixels} pixels")
+        if min(header.height, header.width) < self.min_side:
+            raise ImageProblem(f"{header.width}x{header.height} is smaller than {self.min_side} px on a side")
+
+    @classmethod
+    def from_triton(cls, args: Mapping[str, Any]) -> DecodeSettings:
+        """From the `args` a Python-backend model gets in `initialize` (config parameters
+        `max_pixels`, `min_side`, `dali_threads`; GPU decoding when the instance is on a GPU)."""
+        config = json.loads(args["model_config"])
+        params = model_parameters(config)
+        on_gpu = args.get("model_instance_kind") == "GPU"
+        return cls(
+            max_batch_size=max(1, int(config.get("max_batch_size", 0))),
+            num_threads=int(params.get("dali_threads", cls.num_threads)),
+            device_id=int(args["model_instance_device_id"]) if on_gpu else None,
+            max_pixels=int(params.get("max_pixels", cls.max_pixels)),
+            min_side=int(params.get("min_side", cls.min_side)),
+        )
+
+
+def model_parameters(config: Mapping[str, Any]) -> dict[str, str]:
+    """The `parameters { key: ..., value: { string_value: ... } }` of a parsed model config."""
+    return {key: value["string_value"] for key, value in config.get("parameters", {}).items()}

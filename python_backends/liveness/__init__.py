@@ -1,0 +1,1 @@
+"""Liveness signals from dense face landmarks and the anti-spoofing model, and clip-level events."""

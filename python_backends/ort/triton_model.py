@@ -1,0 +1,51 @@
+"""`TritonPythonModel` serving `<model>/<version>/model.onnx` with ONNX Runtime.
+
+The server's backend directory holds `onnxruntime/model.py`, which imports this class, so any
+config with `backend: "onnxruntime"` runs here on the pip-installed server (and on NVIDIA's
+native ONNX Runtime backend in the NGC container, unchanged).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import triton_python_backend_utils as pb_utils
+
+from python_backends.ort.batching import Arrays, Result, execute_batched
+from python_backends.ort.model_config import model_file, parse_model_config
+from python_backends.ort.session import open_session
+
+
+class TritonPythonModel:
+    def initialize(self, args: dict[str, str]) -> None:
+        self._config = parse_model_config(json.loads(args["model_config"]))
+        path = model_file(Path(args["model_repository"]), args["model_version"], self._config)
+        kind, device_id = args["model_instance_kind"], int(args["model_instance_device_id"])
+        self._session = open_session(path, self._config, kind, device_id)
+        pb_utils.Logger.log_info(
+            f"{args['model_instance_name']}: {path.name} on {kind} device {device_id}, "
+            f"providers {self._session.get_providers()}"
+        )
+
+    def execute(self, requests: list) -> list:
+        inputs = [
+            {spec.name: _as_numpy(pb_utils.get_input_tensor_by_name(request, spec.name)) for spec in self._config.inputs}
+            for request in requests
+        ]
+        return [_response(result) for result in execute_batched(inputs, self._config, self._run)]
+
+    def _run(self, feeds: Arrays) -> Arrays:
+        names = self._config.output_names
+        return dict(zip(names, self._session.run(names, feeds)))
+
+
+def _as_numpy(tensor) -> np.ndarray | None:
+    return None if tensor is None else tensor.as_numpy()
+
+
+def _response(result: Result):
+    if isinstance(result, str):
+        return pb_utils.InferenceResponse(output_tensors=[], error=pb_utils.TritonError(result))
+    return pb_utils.InferenceResponse(output_tensors=[pb_utils.Tensor(name, array) for name, array in result.items()])

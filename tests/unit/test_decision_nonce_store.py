@@ -1,0 +1,66 @@
+import multiprocessing
+import os
+import sqlite3
+import stat
+import time
+
+import pytest
+
+from python_backends.decision.nonce_store import DB_NAME, PURGE_GRACE_S, SqliteNonceStore
+
+T0 = 1_700_000_000.0
+LATER = time.time() + 3600  # for stores on the real clock
+
+
+def test_a_nonce_is_consumed_once(tmp_path):
+    store = SqliteNonceStore(tmp_path / "state")
+    assert store.consume("a", LATER)
+    assert not store.consume("a", LATER)
+    assert store.consume("b", LATER)
+
+
+def test_files_are_private(tmp_path):
+    store = SqliteNonceStore(tmp_path / "state")
+    store.consume("a", LATER)
+    assert stat.S_IMODE((tmp_path / "state").stat().st_mode) == 0o700
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+
+
+def test_an_open_directory_is_refused(tmp_path):
+    (tmp_path / "state").mkdir(mode=0o755)
+    os.chmod(tmp_path / "state", 0o755)
+    with pytest.raises(PermissionError):
+        SqliteNonceStore(tmp_path / "state")
+
+
+def test_expired_rows_are_purged_after_the_grace_period(tmp_path):
+    now = [T0]
+    store = SqliteNonceStore(tmp_path / "state", clock=lambda: now[0])
+    store.consume("old", T0 + 10)
+    store.consume("young", T0 + 1000)
+    now[0] = T0 + 10 + PURGE_GRACE_S + 1
+    store.consume("trigger", now[0] + 10)
+    with sqlite3.connect(tmp_path / "state" / DB_NAME) as db:
+        assert {row[0] for row in db.execute("SELECT nonce FROM nonces")} == {"young", "trigger"}
+
+
+def _race(directory, nonces, barrier, results):
+    store = SqliteNonceStore(directory)  # each process opens its own, like one model instance
+    barrier.wait()
+    results.put([nonce for nonce in nonces if store.consume(nonce, LATER)])
+
+
+def test_processes_racing_for_the_same_nonces_win_each_exactly_once(tmp_path):
+    context = multiprocessing.get_context("spawn")
+    workers, nonces = 6, [f"nonce-{i}" for i in range(40)]
+    barrier, results = context.Barrier(workers), context.Queue()
+    processes = [
+        context.Process(target=_race, args=(tmp_path / "state", nonces, barrier, results)) for _ in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    won = [nonce for _ in processes for nonce in results.get(timeout=60)]
+    for process in processes:
+        process.join(timeout=60)
+        assert process.exitcode == 0
+    assert sorted(won) == sorted(nonces)

@@ -1,0 +1,43 @@
+import numpy as np
+import pytest
+
+from facegate import testdata
+from python_backends.imaging import DecodeSettings
+from python_backends.liveness.crop_meta import CropMeta
+from python_backends.liveness.preprocess import LivenessCrops, LivenessPreprocessor, face_placements
+
+BOX = np.array([[350.0, 200.0, 560.0, 500.0]])
+LANDMARKS = np.array([[[400.0, 300.0], [500.0, 320.0], [450.0, 370.0], [410.0, 420.0], [490.0, 435.0]]])
+
+
+def test_parameters_reach_both_crops():
+    crops = LivenessCrops.from_parameters({"landmarker_box_scale": "1.6", "antispoof_input_size": "128"})
+    assert crops.landmarker_box_scale == 1.6 and crops.antispoof.input_size == 128
+    assert crops.landmarker.input_size == 192
+
+
+def test_placement_maps_crop_centre_to_box_centre_with_the_eye_line():
+    (placement,) = face_placements(BOX, LANDMARKS, LivenessCrops())
+    meta = CropMeta.from_array(placement.crop_meta)
+    centre, right_of_centre = meta.crop_to_image.apply([[96.0, 96.0], [192.0, 96.0]])
+    np.testing.assert_allclose(centre, [455.0, 350.0], atol=1e-3)
+    direction = right_of_centre - centre
+    assert np.degrees(np.arctan2(direction[1], direction[0])) == pytest.approx(np.degrees(np.arctan2(20, 100)), abs=1e-3)
+    assert np.linalg.norm(direction) == pytest.approx(300 * 1.3 / 2, rel=1e-5)
+
+
+@pytest.mark.parametrize("boxes, landmarks", [(BOX, LANDMARKS[:, :4]), (BOX[0], LANDMARKS), (BOX, np.repeat(LANDMARKS, 2, 0))])
+def test_rejects_mismatched_tensors(boxes, landmarks):
+    with pytest.raises(ValueError):
+        face_placements(boxes, landmarks, LivenessCrops())
+
+
+def test_one_decode_gives_both_crops_and_meta():
+    crops = LivenessCrops()
+    preprocessor = LivenessPreprocessor(crops, DecodeSettings(max_batch_size=2))
+    placements = face_placements(np.repeat(BOX, 2, 0), np.repeat(LANDMARKS, 2, 0), crops)
+    blob = testdata.read("obama")
+    lmk, spoof, meta = preprocessor.run(list(zip([blob, blob], placements)))
+    assert lmk.shape == (2, 3, 192, 192) and spoof.shape == (2, 3, 256, 256) and meta.shape == (2, 6)
+    assert 0.0 <= lmk.min() and lmk.max() <= 1.0 and lmk.std() > 0.05
+    np.testing.assert_array_equal(lmk[0], lmk[1])

@@ -1,0 +1,24 @@
+from facegate.fetch import sha256_of
+from facegate.models import build, manifest
+from facegate.models.sources import SOURCES
+
+
+def _install(repository, name: str, source: dict) -> None:
+    version_dir = repository / name / "1"
+    version_dir.mkdir(parents=True)
+    (version_dir / manifest.MODEL).write_bytes(b"model")
+    manifest.write(version_dir, manifest.Manifest(name, source, sha256_of(version_dir / manifest.MODEL), [], [], {}))
+
+
+def test_second_run_is_a_no_op_when_outputs_match(tmp_path):
+    for name in build.ORDER:
+        _install(tmp_path, name, build.source_record(SOURCES[name]))
+    assert build.main(["--repository", str(tmp_path), "--build-python", str(tmp_path / "absent")]) == 0
+
+
+def test_changed_pin_triggers_a_rebuild(tmp_path, capsys):
+    stale = build.source_record(SOURCES["face_embedder"]) | {"version": "0.0.1"}
+    _install(tmp_path, "face_embedder", stale)
+    code = build.main(["--only", "face_embedder", "--repository", str(tmp_path),
+                       "--build-python", str(tmp_path / "absent")])
+    assert code == 1 and "build environment missing" in capsys.readouterr().err

@@ -1,0 +1,39 @@
+import signal
+import subprocess
+import time
+
+import pytest
+
+from facegate.server import launcher
+from facegate.server.config import Device, ServerConfig
+from facegate.server.launcher import ServerStartError, running_server, stop
+from facegate.server.process_group import live_members
+
+
+def test_stop_ends_the_process_and_everything_in_its_group():
+    process = subprocess.Popen(["sh", "-c", "sleep 60 & sleep 60 & wait"], start_new_session=True)
+    time.sleep(0.3)
+    assert len(live_members(process.pid)) == 3
+    assert stop(process) == -signal.SIGTERM
+    assert live_members(process.pid) == []
+
+
+def test_stop_kills_a_process_that_ignores_sigterm():
+    process = subprocess.Popen(["sh", "-c", "trap '' TERM; sleep 60 & wait"], start_new_session=True)
+    time.sleep(0.3)
+    started = time.monotonic()
+    assert stop(process, grace_s=0.5) == -signal.SIGKILL
+    assert time.monotonic() - started < 5
+
+
+def test_missing_repository_is_refused_before_anything_starts(tmp_path):
+    with pytest.raises(ServerStartError, match="is not a directory"):
+        with running_server(ServerConfig(model_repository=tmp_path / "nowhere")):
+            pass
+
+
+def test_gpu_mode_without_a_visible_gpu_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(launcher, "visible_gpu_count", lambda: 0)
+    with pytest.raises(ServerStartError, match="no GPU is visible"):
+        with running_server(ServerConfig(model_repository=tmp_path, device=Device.GPU)):
+            pass
