@@ -1,4 +1,4 @@
-"""`facegate serve`: the tritonserver binary from the nvidia-pytriton wheel, with ONNX Runtime as a Python-based backend."""
+"""`facegate serve`: the tritonserver binary from the nvidia-pytriton wheel, ONNX Runtime as a Python-based backend."""
 
 from facegate.server.config import Device, ServerConfig
 from facegate.server.launcher import RunningServer, running_server

@@ -18,6 +18,10 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 class _Interrupted(Exception):
     """A stop signal arrived while the server was still starting."""
 
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
 
 def parse_args(argv: Sequence[str] | None) -> ServerConfig:
     defaults = ServerConfig()
@@ -46,8 +50,7 @@ def parse_args(argv: Sequence[str] | None) -> ServerConfig:
 def main(argv: Sequence[str] | None = None) -> int:
     """Returns the server's exit status once a stop signal has been forwarded to it; 1 when it failed to start."""
     config = parse_args(argv)
-    for signum in STOP_SIGNALS:
-        signal.signal(signum, _interrupt)
+    previous_handlers = {signum: signal.signal(signum, _interrupt) for signum in STOP_SIGNALS}
     try:
         with running_server(config, echo=sys.stderr.write) as server:
             for signum in STOP_SIGNALS:
@@ -61,15 +64,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ServerStartError as error:
         print(f"facegate serve: {error}", file=sys.stderr)
         return 1
-    except _Interrupted:
-        return 128 + signal.SIGTERM
+    except _Interrupted as interrupted:
+        return 128 + interrupted.signum
     finally:
-        for signum in STOP_SIGNALS:
-            signal.signal(signum, signal.SIG_DFL)
+        for signum, handler in previous_handlers.items():
+            signal.signal(signum, handler)
 
 
-def _interrupt(_signum: int, _frame: object) -> None:
-    raise _Interrupted
+def _interrupt(signum: int, _frame: object) -> None:
+    raise _Interrupted(signum)
 
 
 if __name__ == "__main__":

@@ -48,12 +48,15 @@ def session_options(config: OrtModelConfig) -> ort.SessionOptions:
     return options
 
 
-def check_graph_io(config: OrtModelConfig, graph_inputs: Sequence[ort.NodeArg], graph_outputs: Sequence[ort.NodeArg]) -> None:
+def check_graph_io(
+    config: OrtModelConfig, graph_inputs: Sequence[ort.NodeArg], graph_outputs: Sequence[ort.NodeArg]
+) -> None:
     """Raises ModelConfigError naming every config tensor the ONNX graph does not match."""
     problems = _mismatches("input", config.inputs, graph_inputs, config.batched)
     problems += _mismatches("output", config.outputs, graph_outputs, config.batched)
     configured = {spec.name for spec in config.inputs}
-    problems += [f"graph input '{arg.name}' is missing from the config" for arg in graph_inputs if arg.name not in configured]
+    unfed = [arg.name for arg in graph_inputs if arg.name not in configured]
+    problems += [f"graph input '{name}' is missing from the config" for name in unfed]
     if problems:
         raise ModelConfigError(f"model '{config.name}' config does not match its ONNX graph: " + "; ".join(problems))
 
@@ -80,5 +83,6 @@ def _mismatches(kind: str, specs: Sequence[TensorSpec], graph: Sequence[ort.Node
             problems.append(f"{kind} '{spec.name}' is {spec.dtype} in the config but {arg.type} in the graph")
         config_rank = len(spec.dims) + (1 if batched else 0)
         if arg.shape is not None and len(arg.shape) != config_rank:
-            problems.append(f"{kind} '{spec.name}' has rank {config_rank} in the config but {len(arg.shape)} in the graph")
+            graph_rank = len(arg.shape)
+            problems.append(f"{kind} '{spec.name}' has rank {config_rank} in the config but {graph_rank} in the graph")
     return problems

@@ -14,8 +14,8 @@ import numpy as np
 import triton_python_backend_utils as pb_utils
 
 from python_backends.ort.batching import Arrays, Result, execute_batched
-from python_backends.ort.model_config import model_file, parse_model_config
-from python_backends.ort.session import open_session
+from python_backends.ort.model_config import TensorSpec, model_file, parse_model_config
+from python_backends.ort.session import CUDA_PROVIDER, open_session
 
 
 class TritonPythonModel:
@@ -24,16 +24,15 @@ class TritonPythonModel:
         path = model_file(Path(args["model_repository"]), args["model_version"], self._config)
         kind, device_id = args["model_instance_kind"], int(args["model_instance_device_id"])
         self._session = open_session(path, self._config, kind, device_id)
-        pb_utils.Logger.log_info(
-            f"{args['model_instance_name']}: {path.name} on {kind} device {device_id}, "
-            f"providers {self._session.get_providers()}"
-        )
+        providers = self._session.get_providers()
+        placement = f"{args['model_instance_name']}: {path.name} on {kind} device {device_id}, providers {providers}"
+        if kind == "GPU" and CUDA_PROVIDER not in providers:
+            pb_utils.Logger.log_warn(f"{placement}: ONNX Runtime could not use CUDA, running on the CPU")
+        else:
+            pb_utils.Logger.log_info(placement)
 
     def execute(self, requests: list) -> list:
-        inputs = [
-            {spec.name: _as_numpy(pb_utils.get_input_tensor_by_name(request, spec.name)) for spec in self._config.inputs}
-            for request in requests
-        ]
+        inputs = [_request_inputs(request, self._config.inputs) for request in requests]
         return [_response(result) for result in execute_batched(inputs, self._config, self._run)]
 
     def _run(self, feeds: Arrays) -> Arrays:
@@ -41,8 +40,9 @@ class TritonPythonModel:
         return dict(zip(names, self._session.run(names, feeds)))
 
 
-def _as_numpy(tensor) -> np.ndarray | None:
-    return None if tensor is None else tensor.as_numpy()
+def _request_inputs(request, specs: tuple[TensorSpec, ...]) -> dict[str, np.ndarray | None]:
+    tensors = {spec.name: pb_utils.get_input_tensor_by_name(request, spec.name) for spec in specs}
+    return {name: None if tensor is None else tensor.as_numpy() for name, tensor in tensors.items()}
 
 
 def _response(result: Result):

@@ -38,15 +38,19 @@ def affine_onnx() -> onnx.ModelProto:
     x = helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", 4])
     y = helper.make_tensor_value_info("output", TensorProto.FLOAT, ["N", 4])
     two, one = (numpy_helper.from_array(np.array(v, np.float32), name) for v, name in ((2, "two"), (1, "one")))
-    nodes = [helper.make_node("Mul", ["input", "two"], ["doubled"]), helper.make_node("Add", ["doubled", "one"], ["output"])]
-    model = helper.make_model(
-        helper.make_graph(nodes, "affine", [x], [y], initializer=[two, one]), opset_imports=[helper.make_opsetid("", 13)]
-    )
+    nodes = [
+        helper.make_node("Mul", ["input", "two"], ["doubled"]),
+        helper.make_node("Add", ["doubled", "one"], ["output"]),
+    ]
+    graph = helper.make_graph(nodes, "affine", [x], [y], initializer=[two, one])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
     model.ir_version = 8
     return model
 
 
-def add_model(repository: Path, name: str, *, input_name: str = "input", dims: str = "4", config: str | None = None) -> None:
+def add_model(
+    repository: Path, name: str, *, input_name: str = "input", dims: str = "4", config: str | None = None
+) -> None:
     (repository / name / "1").mkdir(parents=True)
     onnx.save(affine_onnx(), repository / name / "1" / "model.onnx")
     text = config or CONFIG.format(name=name, max_batch=MAX_BATCH, input=input_name, dims=dims)
@@ -130,7 +134,8 @@ def test_concurrent_requests_run_batched_and_each_gets_its_own_rows(client):
 def test_a_request_of_the_wrong_shape_fails_and_the_server_keeps_serving(client):
     with pytest.raises(InferenceServerException, match="unexpected shape"):
         client.infer("affine", affine_input(np.zeros((1, 5), np.float32)))
-    np.testing.assert_array_equal(client.infer("affine", affine_input(np.zeros((1, 4), np.float32))).as_numpy("output"), 1)
+    answer = client.infer("affine", affine_input(np.zeros((1, 4), np.float32)))
+    np.testing.assert_array_equal(answer.as_numpy("output"), 1)
 
 
 def test_a_request_the_backend_rejects_fails_alone_in_its_batch(client):
@@ -187,7 +192,7 @@ def test_sigterm_to_facegate_serve_stops_the_server_cleanly(tiny_repository, tmp
 
 def test_broken_models_stop_the_start_with_their_names(tmp_path):
     add_model(tmp_path, "affine")
-    add_model(tmp_path, "unreadable_config", config='name: "unreadable_config"\nbackend: "onnxruntime"\ninput [{ name: ')
+    add_model(tmp_path, "unreadable_config", config='name: "unreadable_config"\ninput [{ name: ')
     add_model(tmp_path, "wrong_input_name", input_name="pixels")
     with pytest.raises(ServerStartError) as error:
         with running_server(local_config(tmp_path, log_verbose=0)):

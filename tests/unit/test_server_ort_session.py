@@ -51,7 +51,7 @@ def test_cpu_session_runs_the_graph_with_configured_threads(doubling_model):
         ((("input", np.float32, (2, 2)),), (("output", np.float32, (4,)),), "rank 3 in the config but 2"),
     ],
 )
-def test_config_that_does_not_match_the_graph_fails_at_load_naming_the_tensor(doubling_model, inputs, outputs, expected):
+def test_config_not_matching_the_graph_fails_at_load_naming_the_tensor(doubling_model, inputs, outputs, expected):
     with pytest.raises(ModelConfigError, match="model 'double'") as error:
         open_session(doubling_model, config(inputs, outputs), "CPU", 0)
     assert expected in str(error.value)

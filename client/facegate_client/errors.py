@@ -1,0 +1,66 @@
+"""Typed errors, mapped from gRPC status codes carried by tritonclient's InferenceServerException."""
+
+from __future__ import annotations
+
+from tritonclient.utils import InferenceServerException
+
+# gRPC's own wording when no connection could be made: the request was never sent.
+_NOT_CONNECTED_MARKERS = ("failed to connect to all addresses", "Connection refused", "DNS resolution failed")
+
+
+class FacegateError(Exception):
+    """Base of every error this client raises; `status` is the gRPC code name when one applies."""
+
+    def __init__(self, message: str, status: str | None = None, request_id: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.request_id = request_id
+
+
+class InvalidInput(FacegateError):
+    """The request is malformed (found by the client before sending, or refused by the server)."""
+
+
+class Unauthenticated(FacegateError):
+    """Missing or wrong API key, or a TLS client certificate the server does not accept."""
+
+
+class Unavailable(FacegateError):
+    """No endpoint could take the request; `verify` was possibly received: start again with a new challenge."""
+
+
+class DeadlineExceeded(FacegateError):
+    """The call's deadline passed; a `verify` may have been processed: start again with a new challenge."""
+
+
+class ServerError(FacegateError):
+    """The server failed while processing the request, or answered something this client cannot read."""
+
+
+_BY_STATUS: dict[str, type[FacegateError]] = {
+    "INVALID_ARGUMENT": InvalidInput,
+    "OUT_OF_RANGE": InvalidInput,
+    "UNAUTHENTICATED": Unauthenticated,
+    "PERMISSION_DENIED": Unauthenticated,
+    "UNAVAILABLE": Unavailable,
+    "RESOURCE_EXHAUSTED": Unavailable,
+    "DEADLINE_EXCEEDED": DeadlineExceeded,
+}
+
+
+def status_name(error: InferenceServerException) -> str | None:
+    """'UNAVAILABLE' from tritonclient's 'StatusCode.UNAVAILABLE'."""
+    status = error.status()
+    return status.rsplit(".", 1)[-1] if status else None
+
+
+def map_error(error: InferenceServerException, request_id: str | None = None) -> FacegateError:
+    status = status_name(error)
+    kind = _BY_STATUS.get(status or "", ServerError)
+    return kind(error.message() or str(error), status=status, request_id=request_id)
+
+
+def never_sent(error: InferenceServerException) -> bool:
+    """True only when gRPC could not connect, so no node saw the request (safe to send elsewhere)."""
+    message = error.message() or ""
+    return status_name(error) == "UNAVAILABLE" and any(marker in message for marker in _NOT_CONNECTED_MARKERS)
