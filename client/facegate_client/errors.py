@@ -6,6 +6,8 @@ from tritonclient.utils import InferenceServerException
 
 # gRPC's own wording when no connection could be made: the request was never sent.
 _NOT_CONNECTED_MARKERS = ("failed to connect to all addresses", "Connection refused", "DNS resolution failed")
+# Triton 2.51 answers a missing or wrong API key (--grpc-restricted-protocol) with UNAVAILABLE.
+_RESTRICTED_MARKER = "This protocol is restricted"
 
 
 class FacegateError(Exception):
@@ -55,9 +57,9 @@ def status_name(error: InferenceServerException) -> str | None:
 
 
 def map_error(error: InferenceServerException, request_id: str | None = None) -> FacegateError:
-    status = status_name(error)
-    kind = _BY_STATUS.get(status or "", ServerError)
-    return kind(error.message() or str(error), status=status, request_id=request_id)
+    status, message = status_name(error), error.message() or str(error)
+    kind = Unauthenticated if _RESTRICTED_MARKER in message else _BY_STATUS.get(status or "", ServerError)
+    return kind(message, status=status, request_id=request_id)
 
 
 def never_sent(error: InferenceServerException) -> bool:

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from facegate_client.errors import ServerError
 
 
@@ -70,6 +72,7 @@ class Challenge:
     actions: tuple[Action | str, ...]
     expires_at: int  # seconds since the epoch
     key_id: str
+    mirrored: bool
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,8 @@ class VerificationResult:
     liveness: Mapping[str, Any]  # evidence: actions expected/detected, blinks, yaw range...
     quality: Mapping[str, Any]
     models: Mapping[str, Any]  # model names and versions that decided
+    id_photo_embedding: np.ndarray | None  # only with return_embeddings, where the server allows it
+    live_embedding: np.ndarray | None
     raw: Mapping[str, Any] = field(repr=False)  # the whole answer, fields this client does not know included
 
     @property
@@ -120,6 +125,11 @@ def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
+def _vector(section: Any, key: str) -> np.ndarray | None:
+    value = section.get(key) if isinstance(section, Mapping) else None
+    return np.asarray(value, dtype=np.float32) if isinstance(value, list) else None
+
+
 def parse_challenge(blob: bytes) -> Challenge:
     body = _json_object(blob, "challenge")
     try:
@@ -128,6 +138,7 @@ def parse_challenge(blob: bytes) -> Challenge:
             actions=tuple(_known(Action, str(a)) for a in body["actions"]),
             expires_at=int(body["expires_at"]),
             key_id=str(body["key_id"]),
+            mirrored=bool(body.get("mirrored", False)),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise ServerError(f"the server's challenge lacks or mangles {error}") from None
@@ -138,7 +149,8 @@ def parse_result(blob: bytes, request_id: str) -> VerificationResult:
     try:
         decision = _known(Decision, str(body["decision"]))
         reasons = tuple(
-            Reason(_known(ReasonCode, str(r["code"])), _known(Decision, str(r.get("decision", ""))), str(r.get("message", "")))
+            Reason(_known(ReasonCode, str(r["code"])), _known(Decision, str(r.get("decision", ""))),
+                   str(r.get("message", "")))
             for r in body.get("reasons", ())
         )
     except (KeyError, TypeError, AttributeError) as error:
@@ -154,5 +166,7 @@ def parse_result(blob: bytes, request_id: str) -> VerificationResult:
         liveness=liveness,
         quality=_mapping(body.get("quality")),
         models=_mapping(body.get("models")),
+        id_photo_embedding=_vector(body.get("embeddings"), "id_photo"),
+        live_embedding=_vector(body.get("embeddings"), "live"),
         raw=body,
     )

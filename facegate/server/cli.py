@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from pathlib import Path
 from typing import Sequence
 
-from facegate.server.config import Device, ServerConfig
+from facegate.server.config import ApiKey, Device, ServerConfig
 from facegate.server.launcher import running_server
 from facegate.server.readiness import ServerStartError
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+API_KEY_ENV = "FACEGATE_API_KEY"
+API_KEY_HEADER = "x-facegate-api-key"
 
 
 class _Interrupted(Exception):
@@ -34,6 +37,18 @@ def parse_args(argv: Sequence[str] | None) -> ServerConfig:
     parser.add_argument("--device", choices=[d.value for d in Device], default=defaults.device.value)
     parser.add_argument("--log-verbose", type=int, default=defaults.log_verbose, metavar="N")
     parser.add_argument("--startup-timeout", type=float, default=defaults.startup_timeout_s, metavar="SECONDS")
+    parser.add_argument("--keyring-file", type=Path, metavar="PATH",
+                        help="challenge keyring `kid:base64secret,...` (chmod 600); default: $FACEGATE_KEYRING")
+    parser.add_argument("--state-dir", type=Path, metavar="PATH",
+                        help="private directory of used challenge nonces; default: a temporary one")
+    parser.add_argument("--allow-requested-actions", action="store_true",
+                        help="demo only: challenge callers may choose the action order")
+    parser.add_argument("--allow-embeddings", action="store_true",
+                        help="verify callers may ask for the face embeddings in the answer")
+    parser.add_argument("--api-key-file", type=Path, metavar="PATH",
+                        help=f"require this API key (file content) for inference and metadata; default: ${API_KEY_ENV}")
+    parser.add_argument("--api-key-header", default=API_KEY_HEADER, metavar="NAME",
+                        help="gRPC callers send the key as metadata triton-grpc-protocol-NAME, HTTP callers as NAME")
     args = parser.parse_args(argv)
     return ServerConfig(
         model_repository=args.model_repository,
@@ -44,7 +59,21 @@ def parse_args(argv: Sequence[str] | None) -> ServerConfig:
         device=Device(args.device),
         log_verbose=args.log_verbose,
         startup_timeout_s=args.startup_timeout,
+        keyring_file=args.keyring_file,
+        state_dir=args.state_dir,
+        allow_requested_actions=args.allow_requested_actions,
+        allow_embeddings=args.allow_embeddings,
+        api_key=_api_key(args.api_key_file, args.api_key_header, parser),
     )
+
+
+def _api_key(path: Path | None, header: str, parser: argparse.ArgumentParser) -> ApiKey | None:
+    """From the file, else the environment; never from the command line (argv is visible to every local user)."""
+    try:
+        value = path.read_text().strip() if path else os.environ.get(API_KEY_ENV, "").strip()
+        return ApiKey(header, value) if value else None
+    except (OSError, ValueError) as error:
+        parser.error(f"API key: {error}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from facegate.paths import MODEL_REPOSITORY
@@ -18,6 +19,36 @@ class Device(enum.Enum):
     """Like auto, but refuse to start when no GPU is visible."""
 
 
+RESTRICTED_PROTOCOLS = ("inference", "metadata", "model-config", "statistics", "shared-memory", "trace", "logging")
+"""What the API key guards, on gRPC and HTTP alike. Health and the repository index stay open: the
+launcher's readiness check reads them, and they reveal no data (load/unload is off in Triton's
+default model-control mode)."""
+_API_KEY_HEADER = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}")
+_API_KEY_VALUE = re.compile(r"[A-Za-z0-9_.~+/-]{16,256}")
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """Triton's restricted-protocol key: gRPC callers send it as metadata
+    `triton-grpc-protocol-<header>`, HTTP callers as header `<header>`.
+
+    Triton takes the value on its command line, so local users who can list processes see it.
+    """
+
+    header: str
+    value: str = field(repr=False)
+
+    def __post_init__(self) -> None:
+        if not _API_KEY_HEADER.fullmatch(self.header):
+            raise ValueError("the API key header must be a lower-case name: [a-z0-9][a-z0-9_.-]*")
+        if not _API_KEY_VALUE.fullmatch(self.value):
+            raise ValueError("the API key must be 16 to 256 characters from A-Z a-z 0-9 _ . ~ + / -")
+
+    def arguments(self) -> list[str]:
+        setting = f"{','.join(RESTRICTED_PROTOCOLS)}:{self.header}={self.value}"
+        return [f"--grpc-restricted-protocol={setting}", f"--http-restricted-api={setting}"]
+
+
 @dataclass(frozen=True)
 class ServerConfig:
     model_repository: Path = MODEL_REPOSITORY
@@ -29,6 +60,18 @@ class ServerConfig:
     log_verbose: int = 0
     startup_timeout_s: float = 300.0
     """How long all models may take to load before the start counts as failed."""
+    api_key: ApiKey | None = None
+    keyring_file: Path | None = None
+    """Private (0600) file with the challenge keyring, given to the models as FACEGATE_KEYRING_FILE; None:
+    the keyring comes from the inherited FACEGATE_KEYRING / FACEGATE_KEYRING_FILE (challenge and verify
+    refuse to load without one)."""
+    state_dir: Path | None = None
+    """Private (0700) directory of the one-use challenge nonces; None: a fresh one in the server's private
+    working directory, removed when the server stops (tokens then replay-protected for this run only)."""
+    allow_requested_actions: bool = False
+    """Demo mode: `challenge` callers may choose the action order."""
+    allow_embeddings: bool = False
+    """`verify` callers may ask for the embeddings in the answer."""
 
     @property
     def grpc_url(self) -> str:
@@ -66,4 +109,5 @@ def server_arguments(config: ServerConfig, backend_directory: Path, shm_prefix: 
         f"--log-verbose={config.log_verbose}",
         "--exit-on-error=false",
         f"--backend-config=python,shm-region-prefix-name={shm_prefix}",
+        *(config.api_key.arguments() if config.api_key else []),
     ]

@@ -20,6 +20,7 @@ from facegate.server.environment import server_environment, visible_gpu_count
 from facegate.server.process_group import kill_group
 from facegate.server.readiness import ModelState, ServerStartError, wait_until_ready
 from facegate.server.server_log import ServerLog
+from facegate.server.service_environment import service_environment
 
 STOP_GRACE_S = 60.0
 """How long a stopping server may take to drain requests and unload models before SIGKILL."""
@@ -74,9 +75,11 @@ def running_server(config: ServerConfig, echo: Callable[[str], None] | None = No
     process = None
     try:
         backend_directory = assemble_backend_directory(distribution, workdir / "backends")
+        state_dir = config.state_dir or workdir / "state"
+        state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         process = subprocess.Popen(
             [str(distribution.server_binary), *server_arguments(config, backend_directory, _shm_prefix())],
-            env=server_environment(distribution, config.device, os.environ),
+            env=service_environment(server_environment(distribution, config.device, os.environ), config, state_dir),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

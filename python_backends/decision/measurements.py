@@ -34,7 +34,7 @@ class ImageFacts:
 class LiveFace:
     """The largest face of one selfie frame.
 
-    sharpness: higher is sharper, same measure as IdPhotoMeasurement.sharpness.
+    sharpness: higher is sharper, same measure as IdPhotoMeasurement.sharpness (liveness SHARPNESS).
     eye_opening: (subject's left, subject's right) eye aspect ratio, as liveness_postprocess's
     EYE_OPENING (NaN where the eye could not be measured).
     yaw_deg: > 0 when the subject turned to their own left *as the image shows it* (the

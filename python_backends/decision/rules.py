@@ -148,12 +148,12 @@ def _quality(id_photo: IdPhotoMeasurement, frames: Sequence[FrameMeasurement], c
     if id_photo.face_count == 1:
         if figures.id_face_px < config.min_id_face_px:
             reasons.add(Reason.FACE_TOO_SMALL)
-        if id_photo.sharpness is not None and id_photo.sharpness < config.min_sharpness:
+        if id_photo.sharpness is not None and id_photo.sharpness < config.min_id_sharpness:
             reasons.add(Reason.IMAGE_BLURRY)
     if not reasons & {Reason.MULTIPLE_FACES, Reason.NO_FACE_FRAMES} and single:
         if figures.median_face_px < config.min_frame_face_px:
             reasons.add(Reason.FACE_TOO_SMALL)
-        if figures.median_sharpness < config.min_sharpness:
+        if figures.median_sharpness < config.min_frame_sharpness:
             reasons.add(Reason.IMAGE_BLURRY)
     return figures, reasons
 

@@ -40,8 +40,8 @@ class ServiceSettings:
             keyring = load_keyring(environ)
         except (KeyringError, OSError) as error:
             raise SettingsError(
-                f"no usable challenge keyring: {error} (set {KEYRING_ENV} or {KEYRING_FILE_ENV} in the server's "
-                "environment, e.g. `facegate serve --keyring-file`)") from None
+                f"no usable challenge keyring ({error}): the server's environment must give {KEYRING_ENV} or "
+                f"{KEYRING_FILE_ENV} (`facegate serve --keyring-file PATH`)") from None
         state_dir = environ.get(STATE_DIR_ENV) or None
         if need_state_dir and state_dir is None:
             raise SettingsError(f"set {STATE_DIR_ENV} to a private directory for the one-use challenge nonces")

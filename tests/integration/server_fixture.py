@@ -10,7 +10,10 @@ The suite's session-scoped fixture (tests/conftest.py) calls `suite_server()`:
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import secrets
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
@@ -36,7 +39,22 @@ def local_config(model_repository: Path, **overrides) -> ServerConfig:
 
 
 @contextlib.contextmanager
+def random_keyring_file() -> Iterator[Path]:
+    """A private keyring file with two random keys ("test-active" signs, "test-previous" still verifies),
+    removed on exit. Tests read it back with `load_keyring({"FACEGATE_KEYRING_FILE": str(path)})`."""
+    spec = ",".join(f"{kid}:{base64.b64encode(secrets.token_bytes(32)).decode()}" for kid in ("test-active", "test-previous"))
+    with tempfile.TemporaryDirectory(prefix="facegate-keyring-") as directory:
+        path = Path(directory) / "keyring"
+        path.touch(mode=0o600)
+        path.write_text(spec)
+        yield path
+
+
+@contextlib.contextmanager
 def suite_server(model_repository: Path = MODEL_REPOSITORY, **overrides) -> Iterator[RunningServer]:
-    """The server on the project's model repository (built by `facegate models build`), READY on entry."""
-    with running_server(local_config(model_repository, **overrides)) as server:
-        yield server
+    """The server on the project's model repository (built by `facegate models build`), READY on entry,
+    with a random test keyring (`server.config.keyring_file`) and requested challenge actions allowed."""
+    with random_keyring_file() as keyring_file:
+        config = local_config(model_repository, keyring_file=keyring_file, allow_requested_actions=True)
+        with running_server(replace(config, **overrides)) as server:
+            yield server

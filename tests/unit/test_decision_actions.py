@@ -15,7 +15,8 @@ from python_backends.decision.measurements import Box, LiveFace
 from python_backends.decision.reasons import Reason
 
 B, L, R = Action.BLINK, Action.TURN_LEFT, Action.TURN_RIGHT
-CONFIG = DecisionConfig()
+# Fixed thresholds, so these tests check the mechanics whatever the calibrated defaults become.
+CONFIG = DecisionConfig(blink_close_fraction=0.6, turn_threshold_deg=15.0)
 OPEN = [0.30, 0.31, 0.29, 0.30, 0.31, 0.30]
 
 

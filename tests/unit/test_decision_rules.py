@@ -11,7 +11,7 @@ from python_backends.decision.keyring import parse_keyring
 from python_backends.decision.measurements import Box, FrameMeasurement, IdPhotoMeasurement, ImageFacts, LiveFace
 from python_backends.decision.nonce_store import SqliteNonceStore
 from python_backends.decision.reasons import Reason, Verdict
-from python_backends.decision.rules import Decision, assess, screen
+from python_backends.decision.rules import Decision, assess, screen, screen_faces
 from python_backends.decision.tokens import ChallengeIssuer, ChallengeVerifier, TokenError
 
 B, L, R = Action.BLINK, Action.TURN_LEFT, Action.TURN_RIGHT
@@ -145,7 +145,7 @@ def scenario(reason: Reason, tmp_path) -> Decision:
         Reason.NO_FACE_FRAMES: (ID_PHOTO, faceless(live, range(0, 24, 2))),
         Reason.MULTIPLE_FACES: (dataclasses.replace(ID_PHOTO, face_count=2), live),
         Reason.FACE_TOO_SMALL: (ID_PHOTO, with_faces(live, None, box=Box(10, 10, 60, 70))),
-        Reason.IMAGE_BLURRY: (dataclasses.replace(ID_PHOTO, sharpness=5.0), live),
+        Reason.IMAGE_BLURRY: (dataclasses.replace(ID_PHOTO, sharpness=2.0), live),
         Reason.IDENTITY_CHANGED: (ID_PHOTO, with_faces(live, range(14, 24), identity_similarity=0.1)),
         Reason.SPOOF_SUSPECTED: (ID_PHOTO, with_faces(live, None, spoof_score=0.9)),
         Reason.STATIC_SEQUENCE: (ID_PHOTO, with_faces(live, None, eye_opening=(0.3, 0.3), yaw_deg=1.0, pitch_deg=0.0)),
@@ -243,3 +243,14 @@ def test_decision_serialises_to_json():
         "decision": "RETRY", "reasons": ["TOO_FEW_FRAMES"], "match_score": None,
         "match_threshold": None, "quality": None, "liveness": None,
     }
+
+
+def test_screen_faces_stops_on_face_counts_alone():
+    assert screen_faces(1, [1] * 16, CONFIG) is None
+    assert screen_faces(1, [1] * 12 + [0] * 4, CONFIG) is None  # 25 % faceless is tolerated
+    assert screen_faces(0, [1] * 16, CONFIG).reasons == (Reason.NO_FACE_ID_PHOTO,)
+    several = screen_faces(1, [1] * 15 + [2], CONFIG)
+    assert several.decision is Verdict.REJECT and several.reasons == (Reason.MULTIPLE_FACES,)
+    assert several.quality.multi_face_frames == 1 and several.liveness is None
+    faceless = screen_faces(1, [1] * 10 + [0] * 6, CONFIG)
+    assert faceless.reasons == (Reason.NO_FACE_FRAMES,) and faceless.quality.faceless_frames == 6

@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import pytest
+
 from facegate.server.cli import parse_args
 from facegate.server.config import Device, ServerConfig
 
@@ -17,3 +19,31 @@ def test_options_map_onto_the_server_config():
         model_repository=Path("/srv/models"), grpc_port=9001, http_port=9000, metrics_port=9002,
         address="127.0.0.1", device=Device.CPU, log_verbose=2, startup_timeout_s=30.0,
     )
+
+
+def test_service_options(tmp_path):
+    config = parse_args(["--keyring-file", str(tmp_path / "k"), "--state-dir", str(tmp_path / "s"),
+                         "--allow-requested-actions", "--allow-embeddings"])
+    assert config.keyring_file == tmp_path / "k" and config.state_dir == tmp_path / "s"
+    assert config.allow_requested_actions and config.allow_embeddings
+    assert not parse_args([]).allow_requested_actions and not parse_args([]).allow_embeddings
+
+
+def test_api_key_from_a_file_or_the_environment_never_argv(tmp_path, monkeypatch):
+    monkeypatch.delenv("FACEGATE_API_KEY", raising=False)
+    assert parse_args([]).api_key is None
+    path = tmp_path / "api-key"
+    path.write_text("from-file-0123456789\n")
+    config = parse_args(["--api-key-file", str(path), "--api-key-header", "x-carrier-key"])
+    assert (config.api_key.header, config.api_key.value) == ("x-carrier-key", "from-file-0123456789")
+    monkeypatch.setenv("FACEGATE_API_KEY", "from-env-0123456789")
+    assert parse_args([]).api_key.value == "from-env-0123456789"
+
+
+def test_an_unusable_api_key_stops_the_command(tmp_path):
+    path = tmp_path / "api-key"
+    path.write_text("short")
+    with pytest.raises(SystemExit):
+        parse_args(["--api-key-file", str(path)])
+    with pytest.raises(SystemExit):
+        parse_args(["--api-key-file", str(tmp_path / "missing")])

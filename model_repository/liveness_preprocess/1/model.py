@@ -10,8 +10,9 @@ import triton_python_backend_utils as pb_utils
 from python_backends.alignment.grouped_requests import run_requests
 from python_backends.imaging import DecodeSettings, model_parameters
 from python_backends.liveness.preprocess import FacePlacement, LivenessCrops, LivenessPreprocessor, face_placements
+from python_backends.liveness.sharpness import face_sharpness
 
-_OUTPUTS = ("LMK_INPUT", "SPOOF_INPUT", "CROP_META")
+_OUTPUTS = ("LMK_INPUT", "SPOOF_INPUT", "CROP_META", "SHARPNESS")
 
 
 class TritonPythonModel:
@@ -20,7 +21,12 @@ class TritonPythonModel:
         self._preprocessor = LivenessPreprocessor(crops, DecodeSettings.from_triton(args))
 
     def execute(self, requests: list) -> list:
-        return [_response(result) for result in run_requests(requests, self._samples, self._preprocessor.run)]
+        return [_response(result) for result in run_requests(requests, self._samples, self._run)]
+
+    def _run(self, samples: list[tuple[bytes, FacePlacement]]) -> tuple[np.ndarray, ...]:
+        landmarker_input, antispoof_input, crop_meta = self._preprocessor.run(samples)
+        return (landmarker_input, antispoof_input, crop_meta,
+                face_sharpness(antispoof_input, self._preprocessor.crops.antispoof))
 
     def _samples(self, request) -> list[tuple[bytes, FacePlacement]]:
         blobs = [bytes(blob) for blob in pb_utils.get_input_tensor_by_name(request, "IMAGE").as_numpy().reshape(-1)]

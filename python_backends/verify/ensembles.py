@@ -1,0 +1,67 @@
+"""The three ensembles verify calls, as typed async functions (Triton's implementation: triton_ensembles)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from python_backends.decision import Box
+
+DETECT, LIVENESS, EMBED = "detect", "liveness", "embed"
+
+
+class InferenceFailed(RuntimeError):
+    """An ensemble answered with an error. `bad_image`: it refused an image (undecodable data behind
+    a valid header); the message comes from the server and names images by index only."""
+
+    def __init__(self, model: str, message: str):
+        super().__init__(f"{model}: {message}")
+        self.model = model
+        self.bad_image = message.startswith("IMAGE:") or "IMAGE: " in message
+
+
+@dataclass(frozen=True)
+class Faces:
+    """One image's detected faces: boxes [k, 4] (x1, y1, x2, y2 px), landmarks [k, 5, 2]."""
+
+    boxes: np.ndarray
+    landmarks: np.ndarray
+
+    @property
+    def count(self) -> int:
+        return len(self.boxes)
+
+    def sizes(self) -> np.ndarray:
+        """Shorter box side of each face, px."""
+        return np.minimum(self.boxes[:, 2] - self.boxes[:, 0], self.boxes[:, 3] - self.boxes[:, 1])
+
+    def largest(self) -> int:
+        return int(np.argmax(self.sizes()))
+
+    def box(self, index: int) -> Box:
+        return Box(*(float(v) for v in self.boxes[index]))
+
+
+@dataclass(frozen=True)
+class FaceSignals:
+    """The liveness ensemble's outputs for one face."""
+
+    eye_opening: tuple[float, float]
+    yaw_deg: float
+    pitch_deg: float
+    spoof_score: float
+    sharpness: float
+
+
+class Ensembles(Protocol):
+    async def detect(self, images: Sequence[bytes]) -> list[Faces]:
+        """Faces per image; raises InferenceFailed."""
+
+    async def liveness(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> list[FaceSignals]:
+        """Signals of one face per image (boxes [n, 4], landmarks [n, 5, 2]); raises InferenceFailed."""
+
+    async def embed(self, images: Sequence[bytes], landmarks: np.ndarray) -> np.ndarray:
+        """L2-normalised embeddings [n, D] of one face per image; raises InferenceFailed."""

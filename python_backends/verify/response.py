@@ -1,0 +1,64 @@
+"""verify's RESULT and challenge's CHALLENGE documents (field meanings: docs/api.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from python_backends.decision import ActionEvent, Decision, IssuedChallenge
+from python_backends.verify.pipeline import Outcome
+
+
+def event_document(event: ActionEvent) -> dict:
+    return {"action": event.action.value, "frames": list(range(event.start_frame, event.end_frame + 1)),
+            "peak_frame": event.peak_frame}
+
+
+def _round(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
+def _liveness(decision: Decision) -> dict | None:
+    evidence = decision.liveness
+    if evidence is None:
+        return None
+    motion = evidence.motion
+    return {
+        "challenge": [action.value for action in evidence.challenge],
+        "mirrored": evidence.mirrored,
+        "actions": [event_document(event) for event in evidence.matched],
+        "detected": [event_document(event) for event in motion.events],
+        "blink_count": motion.blink_count,
+        "yaw_range": [_round(motion.yaw_offset_min_deg, 1), _round(motion.yaw_offset_max_deg, 1)],
+        "motion_spread": {"yaw_deg": _round(motion.yaw_spread_deg, 2), "pitch_deg": _round(motion.pitch_spread_deg, 2),
+                          "eye_opening": _round(motion.eye_spread, 3)},
+        "spoof_score": _round(evidence.spoof_score),
+        "spoof_threshold": evidence.spoof_threshold,
+        "identity_outlier_frames": list(evidence.identity_outlier_frames),
+    }
+
+
+def result_document(outcome: Outcome, request_id: str, models: Mapping[str, str], with_embeddings: bool) -> dict:
+    decision = outcome.decision
+    quality = decision.quality
+    document = {
+        "decision": decision.decision.value,
+        "reasons": [{"code": r.value, "decision": r.verdict.value, "message": r.description} for r in decision.reasons],
+        "match": {"score": _round(decision.match_score), "threshold": decision.match_threshold},
+        "liveness": _liveness(decision),
+        "quality": None if quality is None else {
+            name: _round(value, 1) if isinstance(value, float) else value for name, value in vars(quality).items()},
+        "models": dict(models),
+        "request_id": request_id,
+        "timings_ms": outcome.timings_ms,
+    }
+    if with_embeddings and outcome.embeddings is not None:
+        document["embeddings"] = {"id_photo": outcome.embeddings.id_photo.tolist(),
+                                  "live": outcome.embeddings.live.tolist()}
+    return document
+
+
+def challenge_document(issued: IssuedChallenge) -> dict:
+    challenge = issued.challenge
+    return {"token": issued.token, "actions": [action.value for action in challenge.actions],
+            "mirrored": challenge.mirrored, "issued_at": challenge.issued_at, "expires_at": challenge.expires_at,
+            "key_id": challenge.key_id}

@@ -1,0 +1,47 @@
+"""`Ensembles` over Triton BLS: one async request per call, the whole image list as one batch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import triton_python_backend_utils as pb_utils
+
+from python_backends.verify.ensembles import DETECT, EMBED, LIVENESS, Faces, FaceSignals, InferenceFailed
+
+_LIVENESS_OUTPUTS = ("EYE_OPENING", "YAW", "PITCH", "SPOOF_SCORE", "SHARPNESS")
+
+
+def _images(blobs: Sequence[bytes]) -> np.ndarray:
+    return np.array([[blob] for blob in blobs], dtype=np.object_)
+
+
+def _f32(array: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(array, dtype=np.float32)
+
+
+class TritonEnsembles:
+    async def _call(self, model: str, inputs: dict[str, np.ndarray], outputs: Sequence[str]) -> dict[str, np.ndarray]:
+        request = pb_utils.InferenceRequest(model_name=model, requested_output_names=list(outputs),
+                                            inputs=[pb_utils.Tensor(name, array) for name, array in inputs.items()])
+        response = await request.async_exec()
+        if response.has_error():
+            raise InferenceFailed(model, response.error().message())
+        return {name: pb_utils.get_output_tensor_by_name(response, name).as_numpy() for name in outputs}
+
+    async def detect(self, images: Sequence[bytes]) -> list[Faces]:
+        out = await self._call(DETECT, {"IMAGE": _images(images)}, ("BOXES", "LANDMARKS", "NUM_FACES"))
+        return [Faces(boxes[:n].astype(np.float64), landmarks[:n].astype(np.float64))
+                for boxes, landmarks, n in zip(out["BOXES"], out["LANDMARKS"], out["NUM_FACES"][:, 0])]
+
+    async def liveness(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> list[FaceSignals]:
+        out = await self._call(LIVENESS, {"IMAGE": _images(images), "BOX": _f32(boxes), "LANDMARKS": _f32(landmarks)},
+                               _LIVENESS_OUTPUTS)
+        return [FaceSignals((float(eyes[0]), float(eyes[1])), float(yaw[0]), float(pitch[0]), float(spoof[0]),
+                            float(sharpness[0]))
+                for eyes, yaw, pitch, spoof, sharpness in zip(*(out[name] for name in _LIVENESS_OUTPUTS))]
+
+    async def embed(self, images: Sequence[bytes], landmarks: np.ndarray) -> np.ndarray:
+        out = await self._call(EMBED, {"IMAGE": _images(images), "LANDMARKS": _f32(landmarks)}, ("EMBEDDING",))
+        vectors = out["EMBEDDING"].astype(np.float64)
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)

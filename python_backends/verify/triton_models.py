@@ -1,0 +1,105 @@
+"""The `challenge` and `verify` Triton Python models (their `1/model.py` import these classes).
+
+Both refuse to load without a keyring in the server's environment (see settings.py). Nothing
+biometric is logged: failures are answered with the exception's type and the request id only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from pathlib import Path
+
+import numpy as np
+import triton_python_backend_utils as pb_utils
+
+from python_backends.decision import ChallengeIssuer, ChallengePolicy, ChallengeVerifier, DecisionConfig, SqliteNonceStore
+from python_backends.imaging import model_parameters
+from python_backends.verify.ensembles import InferenceFailed
+from python_backends.verify.model_versions import model_versions
+from python_backends.verify.parameters import from_parameters
+from python_backends.verify.pipeline import Verification, VerifyInputs
+from python_backends.verify.request import ChallengeRequest, RequestError, VerifyOptions, token_text
+from python_backends.verify.response import challenge_document, result_document
+from python_backends.verify.settings import ServiceSettings
+from python_backends.verify.triton_ensembles import TritonEnsembles
+
+ENSEMBLE_MAX_BATCH = 64
+
+
+def _json_output(name: str, document: dict) -> pb_utils.Tensor:
+    return pb_utils.Tensor(name, np.array([json.dumps(document).encode()], dtype=np.object_))
+
+
+def _bytes(request, name: str) -> list[bytes] | None:
+    tensor = pb_utils.get_input_tensor_by_name(request, name)
+    return None if tensor is None else [bytes(item) for item in tensor.as_numpy().reshape(-1)]
+
+
+def _one(request, name: str) -> bytes | None:
+    items = _bytes(request, name)
+    if items is not None and len(items) != 1:
+        raise RequestError(f"{name} must hold exactly one element")
+    return items[0] if items else None
+
+
+def _error(message: str, code=None) -> pb_utils.InferenceResponse:
+    error = pb_utils.TritonError(message) if code is None else pb_utils.TritonError(message, code)
+    return pb_utils.InferenceResponse(output_tensors=[], error=error)
+
+
+class ChallengeModel:
+    def initialize(self, args: dict[str, str]) -> None:
+        settings = ServiceSettings.from_environ()
+        params = model_parameters(json.loads(args["model_config"]))
+        policy = from_parameters(ChallengePolicy, params, allow_requested_actions=settings.allow_requested_actions)
+        self._issuer = ChallengeIssuer(settings.keyring, policy)
+
+    def execute(self, requests: list) -> list:
+        return [self._respond(request) for request in requests]
+
+    def _respond(self, request) -> pb_utils.InferenceResponse:
+        try:
+            asked = ChallengeRequest.from_json(_one(request, "REQUEST"))
+            issued = self._issuer.issue(asked.mirrored, asked.actions)
+        except ValueError as error:  # RequestError, a refused or invalid action sequence
+            return _error(f"REQUEST: {error}", pb_utils.TritonError.INVALID_ARG)
+        return pb_utils.InferenceResponse(output_tensors=[_json_output("CHALLENGE", challenge_document(issued))])
+
+
+class VerifyModel:
+    def initialize(self, args: dict[str, str]) -> None:
+        settings = ServiceSettings.from_environ(need_state_dir=True)
+        params = model_parameters(json.loads(args["model_config"]))
+        config = from_parameters(DecisionConfig, params)
+        if config.max_frames > ENSEMBLE_MAX_BATCH:
+            raise ValueError(f"max_frames {config.max_frames} exceeds the ensembles' max batch {ENSEMBLE_MAX_BATCH}")
+        verifier = ChallengeVerifier(settings.keyring, SqliteNonceStore(settings.state_dir))
+        self._verification = Verification(verifier, config, TritonEnsembles())
+        self._allow_embeddings = settings.allow_embeddings
+        self._models = model_versions(Path(args["model_repository"]).parent)
+
+    async def execute(self, requests: list) -> list:
+        return list(await asyncio.gather(*(self._respond(request) for request in requests)))
+
+    async def _respond(self, request) -> pb_utils.InferenceResponse:
+        request_id = uuid.uuid4().hex
+        try:
+            options = VerifyOptions.from_json(_one(request, "OPTIONS"))
+            request_id = options.request_id or request_id
+            inputs = VerifyInputs(_one(request, "ID_PHOTO") or b"", tuple(_bytes(request, "FRAMES") or ()),
+                                  token_text(_one(request, "TOKEN") or b""))
+            outcome = await self._verification.run(inputs)
+        except RequestError as error:
+            return _error(f"{error} (request_id {request_id})", pb_utils.TritonError.INVALID_ARG)
+        except InferenceFailed as failure:
+            return _error(f"inference failed in {failure.model} (request_id {request_id})")
+        except Exception as error:  # noqa: BLE001 - the message could quote input data: type only
+            return _error(f"internal error {type(error).__name__} (request_id {request_id})")
+        with_embeddings = options.return_embeddings and self._allow_embeddings
+        document = result_document(outcome, request_id, self._models, with_embeddings)
+        return pb_utils.InferenceResponse(output_tensors=[_json_output("RESULT", document)])
+
+
+__all__ = ["ChallengeModel", "VerifyModel"]

@@ -1,0 +1,91 @@
+"""The product promise: nothing biometric reaches the server's logs or its disk.
+
+After a run of verifications (with verbose server logging), the server's log output and every
+file created or changed under the temp directory and the server's private directories must
+hold no image bytes, no image-file signature and no embedding values.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import tritonclient.grpc as grpcclient
+
+from facegate import testdata
+from facegate_client import ModelsClient
+
+pytestmark = pytest.mark.integration
+
+SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"JFIF", b"Exif")
+
+
+def _bytes_input(name: str, blobs: list[bytes]) -> grpcclient.InferInput:
+    data = np.array(blobs, dtype=np.object_)
+    tensor = grpcclient.InferInput(name, list(data.shape), "BYTES")
+    tensor.set_data_from_numpy(data)
+    return tensor
+
+
+def _call(client: grpcclient.InferenceServerClient, model: str, inputs: dict[str, list[bytes]], output: str) -> dict:
+    result = client.infer(model, [_bytes_input(k, v) for k, v in inputs.items()])
+    return json.loads(result.as_numpy(output)[0])
+
+
+def _files_touched_since(roots: list[Path], since: float) -> list[Path]:
+    touched = []
+    for root in roots:
+        for folder, _, names in os.walk(root):
+            for name in names:
+                path = Path(folder, name)
+                try:
+                    if path.is_file() and path.stat().st_mtime >= since:
+                        touched.append(path)
+                except OSError:
+                    continue  # removed while walking
+    return touched
+
+
+def _fragments(blob: bytes) -> list[bytes]:
+    """Distinctive pieces of an image's bytes, raw and in the textual forms a log might use."""
+    middle = blob[len(blob) // 2: len(blob) // 2 + 24]
+    import base64
+    return [middle, middle.hex().encode(), base64.b64encode(middle)[:24], repr(middle)[2:30].encode()]
+
+
+def test_no_biometric_data_in_logs_or_files(triton_server):
+    frames = [testdata.encode(f) for f in testdata.video_frames("single_face_video", step=3, limit=16)]
+    id_photo = testdata.read("obama")
+    started = time.time()
+    log_before = len(triton_server.log.text())
+
+    client = grpcclient.InferenceServerClient(triton_server.grpc_url)
+    with ModelsClient(triton_server.grpc_url) as models:
+        faces = [found[0] for found in models.detect(frames)]
+        embeddings = models.embed(frames, [f.landmarks for f in faces])
+        models.liveness(frames, faces)
+    for _ in range(2):
+        challenge = _call(client, "challenge", {"REQUEST": [b'{"mirrored": false}']}, "CHALLENGE")
+        result = _call(client, "verify", {"ID_PHOTO": [id_photo], "FRAMES": frames,
+                                          "TOKEN": [challenge["token"].encode()]}, "RESULT")
+        assert result["decision"] in ("ACCEPT", "REJECT", "RETRY")
+        assert "embedding" not in json.dumps(result).lower(), "embeddings returned without being asked for"
+
+    log = triton_server.log.text()[log_before:].encode()
+    assert len(log) > 1000, "verbose log expected: the scan must have something to scan"
+    secrets_sent = [frag for blob in (id_photo, *frames) for frag in _fragments(blob)]
+    assert not [s for s in SIGNATURES + tuple(secrets_sent) if s in log]
+    values = [f"{v:.5f}".encode() for v in embeddings[:, :8].ravel() if abs(v) > 0.01]
+    assert not [v for v in values if v in log], "embedding values appear in the server log"
+
+    roots = [Path(tempfile.gettempdir()), triton_server.workdir]
+    for path in _files_touched_since(roots, started):
+        content = path.read_bytes()
+        assert not any(sig in content for sig in SIGNATURES), f"{path} holds an image signature"
+        assert not any(frag in content for frag in secrets_sent), f"{path} holds image bytes"
+        assert embeddings[0, :4].astype(np.float32).tobytes() not in content, f"{path} holds an embedding"

@@ -1,0 +1,63 @@
+import numpy as np
+import pytest
+
+from python_backends.decision import DecisionConfig
+from python_backends.verify.ensembles import Faces, FaceSignals
+from python_backends.verify.measure import (
+    frame_measurements,
+    frontal_frames,
+    id_face_count,
+    id_photo_measurement,
+    identity_similarities,
+    reference_embedding,
+)
+
+CONFIG = DecisionConfig()
+
+
+def faces(*sizes):
+    boxes = np.array([[10.0 * i, 0, 10.0 * i + s, s] for i, s in enumerate(sizes)]).reshape(-1, 4)
+    return Faces(boxes, np.zeros((len(sizes), 5, 2)))
+
+
+def signals(yaw=0.0, pitch=0.0, eyes=0.3):
+    return FaceSignals((eyes, eyes), yaw, pitch, 0.05, 40.0)
+
+
+@pytest.mark.parametrize("sizes, counted", [((), 0), ((60,), 1), ((60, 55), 2), ((60, 25), 1), ((25, 60, 20), 1)])
+def test_ghost_portrait_rule(sizes, counted):
+    assert id_face_count(faces(*sizes), CONFIG) == counted
+
+
+def test_largest_face_and_its_box():
+    found = faces(40, 90, 60)
+    assert found.largest() == 1 and found.box(1).size_px == 90
+
+
+def test_identity_is_measured_against_the_first_face():
+    embeddings = np.array([[1.0, 0.0], [0.8, 0.6], [0.0, 1.0]])
+    assert identity_similarities(embeddings) == pytest.approx([1.0, 0.8, 0.0])
+
+
+def test_frontal_open_eyed_frames_are_chosen_for_the_match():
+    clip = [signals(yaw=20), signals(yaw=1, eyes=0.05), signals(yaw=2), signals(yaw=-3, pitch=1), signals(yaw=9)]
+    assert frontal_frames(clip, 3) == [2, 3, 4]
+
+
+def test_reference_embedding_is_unit_length():
+    assert np.linalg.norm(reference_embedding(np.array([[1.0, 0.0], [0.0, 1.0]]))) == pytest.approx(1.0)
+
+
+def test_frame_measurements_keep_counts_and_the_largest_face():
+    clip = [faces(), faces(80), faces(50, 90)]
+    measured = frame_measurements(clip, {1: signals(yaw=4), 2: signals(yaw=7)}, {1: 0.9})
+    assert [m.face_count for m in measured] == [0, 1, 2]
+    assert measured[0].face is None
+    assert measured[1].face.identity_similarity == 0.9 and measured[1].face.yaw_deg == 4
+    assert measured[2].face.box.size_px == 90 and measured[2].face.identity_similarity is None
+
+
+def test_id_photo_measurement():
+    assert id_photo_measurement(faces(), 0, None, None).box is None
+    measured = id_photo_measurement(faces(70), 1, signals(), 0.7)
+    assert measured.sharpness == 40.0 and measured.match_score == 0.7 and measured.box.size_px == 70

@@ -1,0 +1,113 @@
+"""The orchestration against in-memory ensembles (the real ones: tests/integration/test_verify.py)."""
+
+import asyncio
+import base64
+
+import numpy as np
+import pytest
+
+from facegate import testdata
+from python_backends.decision import (
+    ChallengeIssuer,
+    ChallengePolicy,
+    ChallengeVerifier,
+    DecisionConfig,
+    Reason,
+    SqliteNonceStore,
+    Verdict,
+    parse_keyring,
+)
+from python_backends.verify.ensembles import Faces, FaceSignals, InferenceFailed
+from python_backends.verify.pipeline import Verification, VerifyInputs
+
+KEYRING = parse_keyring("k1:" + base64.b64encode(b"k" * 32).decode())
+EYES = [0.3] * 4 + [0.3, 0.15, 0.05, 0.2, 0.3] + [0.3] * 7  # a blink
+YAW = [0.0] * 9 + [5, 15, 25, 15, 3, 0, 0]  # then a turn to the customer's left
+
+
+def image(value: int) -> bytes:
+    """A distinct real JPEG per frame (the fake ensembles look results up by the bytes)."""
+    return testdata.encode(np.full((32, 32, 3), value, dtype=np.uint8))
+
+
+FRAMES = tuple(image(i) for i in range(len(EYES)))
+ID_PHOTO = image(200)
+
+
+class FakeEnsembles:
+    def __init__(self, faces=None, fail=None, id_embedding=(1.0, 0.0)):
+        self.faces = faces or {}
+        self.fail = fail
+        self.id_embedding = np.array(id_embedding)
+        self.calls = []
+
+    def _face(self, blob, count=1):
+        count = self.faces.get(blob, count)
+        return Faces(np.array([[0, 0, 100 + 10 * k, 120] for k in range(count)], float).reshape(-1, 4),
+                     np.zeros((count, 5, 2)))
+
+    async def detect(self, images):
+        self.calls.append(("detect", len(images)))
+        if self.fail:
+            raise InferenceFailed("detect", self.fail)
+        return [self._face(blob) for blob in images]
+
+    async def liveness(self, images, boxes, landmarks):
+        self.calls.append(("liveness", len(images)))
+        position = {blob: i for i, blob in enumerate(FRAMES)}
+        return [FaceSignals((EYES[position[b]],) * 2, YAW[position[b]], 0.0, 0.05, 50.0) if b in position
+                else FaceSignals((0.3, 0.3), 0.0, 0.0, 0.05, 50.0) for b in images]
+
+    async def embed(self, images, landmarks):
+        self.calls.append(("embed", len(images)))
+        return np.array([self.id_embedding if blob == ID_PHOTO else [1.0, 0.0] for blob in images])
+
+
+def run(ensembles, tmp_path, token=None, frames=FRAMES, id_photo=ID_PHOTO):
+    issuer = ChallengeIssuer(KEYRING, ChallengePolicy(allow_requested_actions=True))
+    token = token or issuer.issue(False, ["blink", "turn_left"]).token
+    verification = Verification(ChallengeVerifier(KEYRING, SqliteNonceStore(tmp_path)), DecisionConfig(), ensembles)
+    return asyncio.run(verification.run(VerifyInputs(id_photo, tuple(frames), token)))
+
+
+def test_genuine_request_batches_each_stage_once(tmp_path):
+    ensembles = FakeEnsembles()
+    outcome = run(ensembles, tmp_path)
+    assert outcome.decision.decision is Verdict.ACCEPT, outcome.decision.reasons
+    assert outcome.decision.match_score == pytest.approx(1.0)
+    assert sorted(ensembles.calls) == sorted([("detect", 1), ("detect", len(FRAMES)), ("liveness", len(FRAMES)),
+                                              ("liveness", 1), ("embed", len(FRAMES)), ("embed", 1)])
+    assert {"screen", "detect", "liveness_embed", "decide", "total"} <= set(outcome.timings_ms)
+
+
+def test_token_errors_stop_before_inference(tmp_path):
+    ensembles = FakeEnsembles()
+    outcome = run(ensembles, tmp_path, token="v1.k1.bm9wZQ.bm9wZQ")
+    assert outcome.decision.reasons == (Reason.TOKEN_FORGED,) and ensembles.calls == []
+
+
+def test_request_errors_stop_before_inference(tmp_path):
+    ensembles = FakeEnsembles()
+    outcome = run(ensembles, tmp_path, frames=FRAMES[:3])
+    assert outcome.decision.reasons == (Reason.TOO_FEW_FRAMES,) and ensembles.calls == []
+
+
+def test_face_counts_stop_after_detection(tmp_path):
+    ensembles = FakeEnsembles(faces={ID_PHOTO: 0})
+    assert run(ensembles, tmp_path).decision.reasons == (Reason.NO_FACE_ID_PHOTO,)
+    assert {name for name, _ in ensembles.calls} == {"detect"}
+    second_face = FakeEnsembles(faces={FRAMES[3]: 2})
+    decision = run(second_face, tmp_path).decision
+    assert decision.decision is Verdict.REJECT and decision.reasons == (Reason.MULTIPLE_FACES,)
+
+
+def test_another_persons_id_photo_is_a_mismatch(tmp_path):
+    outcome = run(FakeEnsembles(id_embedding=(0.0, 1.0)), tmp_path)
+    assert outcome.decision.reasons == (Reason.FACE_MISMATCH,)
+
+
+def test_an_image_the_decoder_refuses_is_corrupt_and_other_failures_propagate(tmp_path):
+    outcome = run(FakeEnsembles(fail="IMAGE: image 3: corrupt or truncated image data"), tmp_path)
+    assert outcome.decision.reasons == (Reason.IMAGE_CORRUPT,)
+    with pytest.raises(InferenceFailed):
+        run(FakeEnsembles(fail="model face_detector is not ready"), tmp_path)

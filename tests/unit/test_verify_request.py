@@ -1,0 +1,39 @@
+import json
+
+import pytest
+
+from python_backends.verify.request import MAX_JSON_BYTES, ChallengeRequest, RequestError, VerifyOptions, token_text
+
+
+def test_challenge_request_fields_and_defaults():
+    assert ChallengeRequest.from_json(None) == ChallengeRequest(False, None)
+    asked = ChallengeRequest.from_json(b'{"mirrored": true, "actions": ["blink", "turn_left"]}')
+    assert asked == ChallengeRequest(True, ("blink", "turn_left"))
+
+
+@pytest.mark.parametrize("raw", [
+    b"not json", b"[1]", b'{"mirrored": "yes"}', b'{"actions": "blink"}', b'{"actions": [1]}', b'{"colour": 1}',
+    json.dumps({"mirrored": False, "pad": "x" * MAX_JSON_BYTES}).encode(),
+])
+def test_malformed_challenge_requests_are_refused(raw):
+    with pytest.raises(RequestError):
+        ChallengeRequest.from_json(raw)
+
+
+def test_verify_options():
+    assert VerifyOptions.from_json(b"") == VerifyOptions()
+    assert VerifyOptions.from_json(b'{"return_embeddings": true, "request_id": "a-1.b:c_2"}') == VerifyOptions(
+        True, "a-1.b:c_2")
+
+
+@pytest.mark.parametrize("raw", [b'{"request_id": "has space"}', b'{"request_id": 7}', b'{"request_id": ""}',
+                                 b'{"return_embeddings": 1}', b'{"embeddings": true}'])
+def test_malformed_options_are_refused_without_echoing_them(raw):
+    with pytest.raises(RequestError) as error:
+        VerifyOptions.from_json(raw)
+    assert "has space" not in str(error.value)
+
+
+def test_token_text_never_raises():
+    assert token_text(b"v1.k.p.m") == "v1.k.p.m"
+    assert not token_text(b"\xff\xfe").isascii()
