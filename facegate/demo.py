@@ -9,8 +9,9 @@ from collections.abc import Sequence
 
 from facegate import testdata
 from facegate.server import ServerConfig, running_server
+from facegate.server.keyring_file import temporary_keyring_file
 from facegate.server.ports import free_ports
-from facegate_client import ModelsClient
+from facegate_client import FacegateClient, ModelsClient, VerificationResult
 
 PHOTOS = ("obama", "obama2", "obama3", "biden", "su", "multi_face", "landscape")
 PEOPLE = ("obama", "obama2", "obama3", "biden", "su", "hao")
@@ -48,17 +49,47 @@ def _blink(client: ModelsClient) -> None:
               f"yaw {signal.yaw:+5.1f}  spoof {signal.spoof_score:.2f}")
 
 
+def _print_result(title: str, result: VerificationResult, seconds: float) -> None:
+    codes = ", ".join(str(getattr(r.code, "value", r.code)) for r in result.reasons) or "-"
+    seen = ", ".join(f"{a['action']}@{a['frames'][0]}-{a['frames'][-1]}" for a in result.liveness.get("actions", []))
+    print(f"{title:<36} {getattr(result.decision, 'value', result.decision):<7} reasons: {codes}")
+    print(f"{'':<36} match {result.match_score:+.3f} (threshold {result.match_threshold}), "
+          f"spoof {result.spoof_score:.3f}, seen [{seen}], yaw range {result.liveness.get('yaw_range')}, "
+          f"{seconds:.2f} s")
+
+
+def _verifications(url: str) -> None:
+    print("\n== challenge + verify: a real clip against an ID-chip-sized photo ==")
+    recording = testdata.genuine_recording()
+    impostor_id = testdata.encode(testdata.video_frames("single_face_video", limit=1)[0][:, 140:500],
+                                  quality=30, size=(102, 126))
+    still = recording.frames[:1] * 16
+    cases = [("genuine (same person, actions shown)", recording.id_photo, recording.frames, recording.actions),
+             ("impostor (another person's ID)", impostor_id, recording.frames, recording.actions),
+             ("wrong order (turn before blink)", recording.id_photo, recording.frames, recording.actions[::-1]),
+             ("photo attack (one frame repeated)", recording.id_photo, still, recording.actions)]
+    with FacegateClient([url]) as client:
+        for title, id_photo, frames, actions in cases:
+            challenge = client.challenge(mirrored=False, actions=list(actions))
+            started = time.monotonic()
+            result = client.verify(id_photo, frames=frames, token=challenge.token)
+            _print_result(title, result, time.monotonic() - started)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     grpc_port, http_port, metrics_port = free_ports(3)
-    config = ServerConfig(grpc_port=grpc_port, http_port=http_port, metrics_port=metrics_port, address="127.0.0.1")
-    print(f"starting Triton on 127.0.0.1:{grpc_port} ...", flush=True)
+    print(f"starting Triton on 127.0.0.1:{grpc_port} (demo mode: requested challenge actions allowed) ...", flush=True)
     started = time.monotonic()
-    with running_server(config) as server:
-        print(f"all {len(server.models)} models READY in {time.monotonic() - started:.1f} s")
-        with ModelsClient(server.grpc_url) as client:
-            _detections(client)
-            _similarities(client)
-            _blink(client)
+    with temporary_keyring_file() as keyring_file:
+        config = ServerConfig(grpc_port=grpc_port, http_port=http_port, metrics_port=metrics_port,
+                              address="127.0.0.1", keyring_file=keyring_file, allow_requested_actions=True)
+        with running_server(config) as server:
+            print(f"all {len(server.models)} models READY in {time.monotonic() - started:.1f} s")
+            with ModelsClient(server.grpc_url) as client:
+                _detections(client)
+                _similarities(client)
+                _blink(client)
+            _verifications(server.grpc_url)
     print("\nserver stopped")
     return 0
 

@@ -101,3 +101,25 @@ def encode(rgb: np.ndarray, fmt: str = "JPEG", quality: int = 90, size: tuple[in
     out = io.BytesIO()
     image.save(out, format=fmt, **({"quality": quality} if fmt == "JPEG" else {}))
     return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Recording:
+    """A counter capture built from public clips: an ID-chip stand-in and a selfie clip."""
+
+    id_photo: bytes
+    frames: list[bytes]
+    actions: tuple[str, ...]  # what the clip really shows, in order
+
+
+def chip_photo(rgb: np.ndarray, left: int) -> bytes:
+    """An ID chip photo stand-in: a 300x360 portrait crop, 102x126 px, JPEG quality 30."""
+    return encode(rgb[:, left:left + 300], quality=30, size=(102, 126))
+
+
+def genuine_recording() -> Recording:
+    """turns_video frames 374-468 (every 2nd: 48 frames, ~12 fps) show a blink at frame 386, then
+    a ~13 deg turn to the subject's own right; frame 260, outside the clip, is the ID photo."""
+    video = video_frames("turns_video", limit=470)
+    return Recording(chip_photo(video[260], left=295), [encode(f) for f in video[374:470:2]],
+                     ("blink", "turn_right"))

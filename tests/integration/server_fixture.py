@@ -10,16 +10,14 @@ The suite's session-scoped fixture (tests/conftest.py) calls `suite_server()`:
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import secrets
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
 from facegate.paths import MODEL_REPOSITORY
 from facegate.server import Device, RunningServer, ServerConfig, running_server
+from facegate.server.keyring_file import temporary_keyring_file
 from facegate.server.ports import free_ports
 
 
@@ -39,22 +37,23 @@ def local_config(model_repository: Path, **overrides) -> ServerConfig:
 
 
 @contextlib.contextmanager
-def random_keyring_file() -> Iterator[Path]:
-    """A private keyring file with two random keys ("test-active" signs, "test-previous" still verifies),
-    removed on exit. Tests read it back with `load_keyring({"FACEGATE_KEYRING_FILE": str(path)})`."""
-    spec = ",".join(f"{kid}:{base64.b64encode(secrets.token_bytes(32)).decode()}" for kid in ("test-active", "test-previous"))
-    with tempfile.TemporaryDirectory(prefix="facegate-keyring-") as directory:
-        path = Path(directory) / "keyring"
-        path.touch(mode=0o600)
-        path.write_text(spec)
-        yield path
-
-
-@contextlib.contextmanager
 def suite_server(model_repository: Path = MODEL_REPOSITORY, **overrides) -> Iterator[RunningServer]:
     """The server on the project's model repository (built by `facegate models build`), READY on entry,
     with a random test keyring (`server.config.keyring_file`) and requested challenge actions allowed."""
-    with random_keyring_file() as keyring_file:
+    with temporary_keyring_file() as keyring_file:
         config = local_config(model_repository, keyring_file=keyring_file, allow_requested_actions=True)
+        with running_server(replace(config, **overrides)) as server:
+            yield server
+
+
+@contextlib.contextmanager
+def challenge_only_server(root: Path, **overrides) -> Iterator[RunningServer]:
+    """A server whose repository holds only the `challenge` model (up in seconds), for the security tests;
+    `root`: an empty private directory for its repository."""
+    repository = root / "models"
+    repository.mkdir()
+    (repository / "challenge").symlink_to(MODEL_REPOSITORY / "challenge")
+    with temporary_keyring_file() as keyring_file:
+        config = local_config(repository, keyring_file=keyring_file, log_verbose=0)
         with running_server(replace(config, **overrides)) as server:
             yield server

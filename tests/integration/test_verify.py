@@ -59,14 +59,9 @@ def genuine(genuine_rgb):
     return [testdata.encode(frame) for frame in genuine_rgb]
 
 
-def chip(rgb: np.ndarray, left: int) -> bytes:
-    """An ID chip photo stand-in: a 300x360 portrait crop, 102x126 px, JPEG quality 30."""
-    return testdata.encode(rgb[:, left:left + 300], quality=30, size=(102, 126))
-
-
 @pytest.fixture(scope="module")
 def id_photo(turns_video):
-    return chip(turns_video[260], left=295)
+    return testdata.chip_photo(turns_video[260], left=295)
 
 
 @pytest.fixture(scope="module")
