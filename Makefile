@@ -4,12 +4,12 @@ VENV := .venv
 BUILD_VENV := .venv-build
 BIN := $(VENV)/bin
 
-.PHONY: demo test models unit clean
+.PHONY: demo test models unit bench loadtest clean
 
 $(VENV)/.installed: pyproject.toml client/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]" -e ./client
+	$(BIN)/pip install --quiet -e ".[test,bench]" -e ./client
 	touch $@
 
 $(BUILD_VENV)/.installed: requirements-build.txt
@@ -26,6 +26,16 @@ demo: models
 
 test: models
 	$(BIN)/python -m pytest -q
+
+# The limit, the naive baseline and facegate via Triton in one run; writes docs/benchmark.md + .png.
+bench: models
+	$(BIN)/python -m facegate.bench $(BENCH_ARGS)
+
+# locust against a server it starts (LOADTEST_ARGS="--host h1:8001,h2:8001" for running nodes);
+# CSV + HTML in build/loadtest/.
+LOADTEST_ARGS ?= --users 4 --run-time 60s
+loadtest: models
+	$(BIN)/python -m facegate.bench.loadtest $(LOADTEST_ARGS)
 
 unit: $(VENV)/.installed
 	$(BIN)/python -m pytest -q tests/unit

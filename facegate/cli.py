@@ -9,7 +9,13 @@ COMMANDS = {
     "models": ("facegate.models.build", "`facegate models build`: fetch, convert and check the ONNX models"),
     "serve": ("facegate.server.cli", "start Triton with facegate's model repository"),
     "demo": ("facegate.demo", "start a server and send real face images through it"),
+    "calibrate": ("facegate.calibration.run", "score genuine and impostor pairs of the test assets: the match threshold"),
+    "challenge": ("facegate_client.cli", "get a signed challenge from a server"),
+    "verify": ("facegate_client.cli", "verify an ID photo against a selfie clip on a server"),
+    "health": ("facegate_client.cli", "exit 0 only when every endpoint and model is ready"),
 }
+CLIENT_COMMANDS = ("challenge", "verify", "health")
+"""Served by the client library's own command line, which takes the command name first."""
 
 
 def _usage() -> str:
@@ -29,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
             print("usage: facegate models build [--force]", file=sys.stderr)
             return 2
         rest = rest[1:]
+    if args[0] in CLIENT_COMMANDS:
+        rest = args
     module = importlib.import_module(COMMANDS[args[0]][0])
     return int(module.main(rest) or 0)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Sequence
 
 import tritonclient.grpc as grpcclient
@@ -26,6 +27,7 @@ from facegate_client.health import EndpointHealth, Health
 from facegate_client.options import ClientOptions, endpoint_list
 from facegate_client.results import Action, Challenge, VerificationResult
 from facegate_client.validation import check_actions, check_verify_request
+from facegate_client.video import clip_frames
 
 
 class AsyncFacegateClient:
@@ -69,13 +71,14 @@ class AsyncFacegateClient:
     async def verify(
         self,
         id_photo: bytes,
-        frames: Sequence[bytes],
+        frames: Sequence[bytes] | str | os.PathLike,
         token: str,
         request_id: str | None = None,
         return_embeddings: bool = False,
         timeout: float | None = None,
     ) -> VerificationResult:
         """See FacegateClient.verify."""
+        frames = await asyncio.to_thread(clip_frames, frames, self.options.limits)  # a video decodes off the loop
         check_verify_request(id_photo, frames, token, self.options.limits)
         call = verify_call(id_photo, frames, token, request_id_or_new(request_id), return_embeddings)
         return await self._run(call, timeout)
@@ -110,7 +113,7 @@ class AsyncFacegateClient:
         try:
             self._probe_due_nodes()
             last: FacegateError | None = None
-            for url in self._pool.order():
+            for url in self._pool.order(call.model):
                 try:
                     result = await self._nodes[url].infer(
                         call.model,

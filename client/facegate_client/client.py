@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Sequence
 
@@ -25,6 +26,7 @@ from facegate_client.health import EndpointHealth, Health
 from facegate_client.options import ClientOptions, endpoint_list
 from facegate_client.results import Action, Challenge, VerificationResult
 from facegate_client.validation import check_actions, check_verify_request
+from facegate_client.video import clip_frames
 
 
 class FacegateClient:
@@ -66,13 +68,16 @@ class FacegateClient:
     def verify(
         self,
         id_photo: bytes,
-        frames: Sequence[bytes],
+        frames: Sequence[bytes] | str | os.PathLike,
         token: str,
         request_id: str | None = None,
         return_embeddings: bool = False,
         timeout: float | None = None,
     ) -> VerificationResult:
-        """Sent at most once to a node that may run it: on Unavailable or DeadlineExceeded, get a new challenge."""
+        """`frames`: the clip's encoded frames in time order, or a video file's path (decoded here with
+        PyAV, about 10 frames per second). Sent at most once to a node that may run it: on Unavailable
+        or DeadlineExceeded, get a new challenge."""
+        frames = clip_frames(frames, self.options.limits)
         check_verify_request(id_photo, frames, token, self.options.limits)
         call = verify_call(id_photo, frames, token, request_id_or_new(request_id), return_embeddings)
         return self._run(call, timeout)
@@ -103,7 +108,7 @@ class FacegateClient:
         try:
             self._probe_due_nodes()
             last: FacegateError | None = None
-            for url in self._pool.order():
+            for url in self._pool.order(call.model):
                 try:
                     result = self._nodes[url].infer(
                         call.model,

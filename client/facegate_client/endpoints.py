@@ -39,7 +39,7 @@ class EndpointPool:
         self._clock = clock
         self._probe_interval_s = probe_interval_s
         self._max_probe_interval_s = max_probe_interval_s
-        self._cursor = -1
+        self._cursors: dict[str, int] = {}
         self._lock = threading.Lock()
 
     @property
@@ -50,15 +50,16 @@ class EndpointPool:
         with self._lock:
             return tuple(node.url for node in self._nodes if node.healthy)
 
-    def order(self) -> list[str]:
+    def order(self, kind: str = "") -> list[str]:
         """The nodes to try for one request, in order: healthy ones round-robin, then the failed
         ones (soonest probe first) as a last resort, so an outage of every node is noticed as
-        soon as one is back."""
+        soon as one is back. Each `kind` of request has its own round-robin: with one shared turn,
+        callers alternating challenge and verify would send every verify to the same node."""
         with self._lock:
             healthy = [node.url for node in self._nodes if node.healthy]
             failed = sorted((node for node in self._nodes if not node.healthy), key=lambda node: node.next_probe_at)
-            self._cursor += 1
-            start = self._cursor % len(healthy) if healthy else 0
+            cursor = self._cursors[kind] = self._cursors.get(kind, -1) + 1
+            start = cursor % len(healthy) if healthy else 0
             return healthy[start:] + healthy[:start] + [node.url for node in failed]
 
     def due_probes(self) -> list[str]:

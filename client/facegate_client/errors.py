@@ -24,7 +24,8 @@ class InvalidInput(FacegateError):
 
 
 class Unauthenticated(FacegateError):
-    """Missing or wrong API key, or a TLS client certificate the server does not accept."""
+    """Missing or wrong API key. (A TLS handshake the server refuses, e.g. a client certificate from
+    another CA, reaches gRPC only as a closed connection: Unavailable.)"""
 
 
 class Unavailable(FacegateError):

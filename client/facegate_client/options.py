@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from facegate_client.security import ApiKey, Tls
 from facegate_client.validation import Limits
 
+_MAX_MESSAGE_BYTES = 2**31 - 1  # tritonclient's own default
+
 
 @dataclass(frozen=True)
 class ClientOptions:
@@ -23,11 +25,21 @@ class ClientOptions:
     def __post_init__(self) -> None:
         if self.timeout_s <= 0 or self.probe_timeout_s <= 0:
             raise ValueError("timeouts must be positive")
+        if not 0 < self.probe_interval_s <= self.max_probe_interval_s:
+            raise ValueError("probe intervals must be positive, the first no longer than the largest")
         if self.max_in_flight < 1:
             raise ValueError("max_in_flight must be at least 1")
 
     def connection_arguments(self) -> dict:
-        return self.tls.client_arguments() if self.tls else {}
+        """tritonclient's keyword arguments. Its default message size limits are kept; gRPC's reconnect
+        backoff (up to 120 s by default) is capped at the probe interval, so that probing a restarted
+        node finds it up rather than a channel still waiting to reconnect."""
+        channel_args = [
+            ("grpc.max_send_message_length", _MAX_MESSAGE_BYTES),
+            ("grpc.max_receive_message_length", _MAX_MESSAGE_BYTES),
+            ("grpc.max_reconnect_backoff_ms", int(self.max_probe_interval_s * 1000)),
+        ]
+        return {**(self.tls.client_arguments() if self.tls else {}), "channel_args": channel_args}
 
     def metadata(self) -> dict[str, str]:
         return self.api_key.metadata() if self.api_key else {}

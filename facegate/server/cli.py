@@ -9,13 +9,13 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from facegate.server.config import ApiKey, Device, ServerConfig
+from facegate.server.config import CARRIER_KEY_HEADER, OPERATOR_KEY_HEADER, ApiKey, Device, ServerConfig, ServerTls
 from facegate.server.launcher import running_server
 from facegate.server.readiness import ServerStartError
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 API_KEY_ENV = "FACEGATE_API_KEY"
-API_KEY_HEADER = "x-facegate-api-key"
+OPERATOR_KEY_ENV = "FACEGATE_OPERATOR_KEY"
 
 
 class _Interrupted(Exception):
@@ -46,9 +46,18 @@ def parse_args(argv: Sequence[str] | None) -> ServerConfig:
     parser.add_argument("--allow-embeddings", action="store_true",
                         help="verify callers may ask for the face embeddings in the answer")
     parser.add_argument("--api-key-file", type=Path, metavar="PATH",
-                        help=f"require this API key (file content) for inference and metadata; default: ${API_KEY_ENV}")
-    parser.add_argument("--api-key-header", default=API_KEY_HEADER, metavar="NAME",
+                        help=f"the carrier key (file content), required for inference and metadata; "
+                             f"default: ${API_KEY_ENV}")
+    parser.add_argument("--api-key-header", default=CARRIER_KEY_HEADER, metavar="NAME",
                         help="gRPC callers send the key as metadata triton-grpc-protocol-NAME, HTTP callers as NAME")
+    parser.add_argument("--operator-key-file", type=Path, metavar="PATH",
+                        help="the operator key, required for model control, statistics, shared memory, trace and "
+                             f"logging; default: ${OPERATOR_KEY_ENV}; with a carrier key and none, those stay locked")
+    parser.add_argument("--operator-key-header", default=OPERATOR_KEY_HEADER, metavar="NAME")
+    parser.add_argument("--tls-cert-file", type=Path, metavar="PEM", help="serve gRPC over TLS with this certificate")
+    parser.add_argument("--tls-key-file", type=Path, metavar="PEM", help="the certificate's private key")
+    parser.add_argument("--tls-client-ca-file", type=Path, metavar="PEM",
+                        help="mutual TLS: admit only gRPC clients whose certificate this CA signed")
     args = parser.parse_args(argv)
     return ServerConfig(
         model_repository=args.model_repository,
@@ -63,17 +72,31 @@ def parse_args(argv: Sequence[str] | None) -> ServerConfig:
         state_dir=args.state_dir,
         allow_requested_actions=args.allow_requested_actions,
         allow_embeddings=args.allow_embeddings,
-        api_key=_api_key(args.api_key_file, args.api_key_header, parser),
+        api_key=_api_key(args.api_key_file, API_KEY_ENV, args.api_key_header, parser),
+        operator_key=_api_key(args.operator_key_file, OPERATOR_KEY_ENV, args.operator_key_header, parser),
+        tls=_tls(args, parser),
     )
 
 
-def _api_key(path: Path | None, header: str, parser: argparse.ArgumentParser) -> ApiKey | None:
+def _api_key(path: Path | None, variable: str, header: str, parser: argparse.ArgumentParser) -> ApiKey | None:
     """From the file, else the environment; never from the command line (argv is visible to every local user)."""
     try:
-        value = path.read_text().strip() if path else os.environ.get(API_KEY_ENV, "").strip()
+        value = path.read_text().strip() if path else os.environ.get(variable, "").strip()
         return ApiKey(header, value) if value else None
     except (OSError, ValueError) as error:
-        parser.error(f"API key: {error}")
+        parser.error(f"{variable}: {error}")
+
+
+def _tls(args: argparse.Namespace, parser: argparse.ArgumentParser) -> ServerTls | None:
+    files = (args.tls_cert_file, args.tls_key_file, args.tls_client_ca_file)
+    if all(path is None for path in files):
+        return None
+    if args.tls_cert_file is None or args.tls_key_file is None:
+        parser.error("TLS needs both --tls-cert-file and --tls-key-file")
+    for path in files:
+        if path is not None and not path.is_file():
+            parser.error(f"TLS: {path} is not a file")
+    return ServerTls(*(path.resolve() if path else None for path in files))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,18 +20,21 @@ class Device(enum.Enum):
     """Like auto, but refuse to start when no GPU is visible."""
 
 
-RESTRICTED_PROTOCOLS = ("inference", "metadata", "model-config", "statistics", "shared-memory", "trace", "logging")
-"""What the API key guards, on gRPC and HTTP alike. Health and the repository index stay open: the
-launcher's readiness check reads them, and they reveal no data (load/unload is off in Triton's
-default model-control mode)."""
+CARRIER_PROTOCOLS = ("inference", "metadata")
+"""What the carrier's API key opens: the calls `challenge` and `verify` need."""
+OPERATOR_PROTOCOLS = ("model-repository", "model-config", "statistics", "shared-memory", "trace", "logging")
+"""What the operator key opens: model control, configuration, statistics, shared memory, tracing and logging
+settings. Health (live/ready) stays open on both keys' servers, for load balancers and `facegate health`."""
+CARRIER_KEY_HEADER = "x-facegate-api-key"
+OPERATOR_KEY_HEADER = "x-facegate-operator-key"
 _API_KEY_HEADER = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}")
 _API_KEY_VALUE = re.compile(r"[A-Za-z0-9_.~+/-]{16,256}")
 
 
 @dataclass(frozen=True)
 class ApiKey:
-    """Triton's restricted-protocol key: gRPC callers send it as metadata
-    `triton-grpc-protocol-<header>`, HTTP callers as header `<header>`.
+    """A Triton restricted-protocol key: gRPC callers send it as metadata `triton-grpc-protocol-<header>`,
+    HTTP callers as header `<header>`.
 
     Triton takes the value on its command line, so local users who can list processes see it.
     """
@@ -44,9 +48,34 @@ class ApiKey:
         if not _API_KEY_VALUE.fullmatch(self.value):
             raise ValueError("the API key must be 16 to 256 characters from A-Z a-z 0-9 _ . ~ + / -")
 
-    def arguments(self) -> list[str]:
-        setting = f"{','.join(RESTRICTED_PROTOCOLS)}:{self.header}={self.value}"
+    @classmethod
+    def random(cls, header: str) -> ApiKey:
+        return cls(header, secrets.token_urlsafe(32))
+
+    def arguments(self, protocols: tuple[str, ...]) -> list[str]:
+        setting = f"{','.join(protocols)}:{self.header}={self.value}"
         return [f"--grpc-restricted-protocol={setting}", f"--http-restricted-api={setting}"]
+
+    def http_headers(self) -> dict[str, str]:
+        return {self.header: self.value}
+
+
+@dataclass(frozen=True)
+class ServerTls:
+    """PEM files for gRPC over TLS; with `client_ca_file`, mutual TLS: only clients presenting a
+    certificate signed by that CA are let in. Triton's HTTP endpoint has no TLS: with TLS on, it
+    is bound to loopback only (the launcher's readiness check uses it)."""
+
+    cert_file: Path
+    key_file: Path
+    client_ca_file: Path | None = None
+
+    def arguments(self) -> list[str]:
+        arguments = ["--grpc-use-ssl=true", f"--grpc-server-cert={self.cert_file}",
+                     f"--grpc-server-key={self.key_file}"]
+        if self.client_ca_file is not None:
+            arguments += ["--grpc-use-ssl-mutual=true", f"--grpc-root-cert={self.client_ca_file}"]
+        return arguments
 
 
 @dataclass(frozen=True)
@@ -61,6 +90,11 @@ class ServerConfig:
     startup_timeout_s: float = 300.0
     """How long all models may take to load before the start counts as failed."""
     api_key: ApiKey | None = None
+    """The carrier key: required for inference and metadata."""
+    operator_key: ApiKey | None = None
+    """Required for model control, configuration, statistics, shared memory, trace and logging. With a
+    carrier key and no operator key, the launcher locks those behind a random key only it holds."""
+    tls: ServerTls | None = None
     keyring_file: Path | None = None
     """Private (0600) file with the challenge keyring, given to the models as FACEGATE_KEYRING_FILE; None:
     the keyring comes from the inherited FACEGATE_KEYRING / FACEGATE_KEYRING_FILE (challenge and verify
@@ -78,8 +112,12 @@ class ServerConfig:
         return f"{self._client_host}:{self.grpc_port}"
 
     @property
+    def http_address(self) -> str:
+        return "127.0.0.1" if self.tls else self.address
+
+    @property
     def http_url(self) -> str:
-        return f"{self._client_host}:{self.http_port}"
+        return f"{'127.0.0.1' if self.tls else self._client_host}:{self.http_port}"
 
     @property
     def metrics_url(self) -> str:
@@ -102,12 +140,14 @@ def server_arguments(config: ServerConfig, backend_directory: Path, shm_prefix: 
         f"--backend-directory={backend_directory}",
         f"--grpc-address={config.address}",
         f"--grpc-port={config.grpc_port}",
-        f"--http-address={config.address}",
+        f"--http-address={config.http_address}",
         f"--http-port={config.http_port}",
         f"--metrics-address={config.address}",
         f"--metrics-port={config.metrics_port}",
         f"--log-verbose={config.log_verbose}",
         "--exit-on-error=false",
         f"--backend-config=python,shm-region-prefix-name={shm_prefix}",
-        *(config.api_key.arguments() if config.api_key else []),
+        *(config.api_key.arguments(CARRIER_PROTOCOLS) if config.api_key else []),
+        *(config.operator_key.arguments(OPERATOR_PROTOCOLS) if config.operator_key else []),
+        *(config.tls.arguments() if config.tls else []),
     ]

@@ -9,12 +9,12 @@ import shutil
 import signal
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
 from facegate.server.backend_directory import assemble_backend_directory
-from facegate.server.config import Device, ServerConfig, server_arguments
+from facegate.server.config import OPERATOR_KEY_HEADER, ApiKey, Device, ServerConfig, server_arguments
 from facegate.server.distribution import find_distribution
 from facegate.server.environment import server_environment, visible_gpu_count
 from facegate.server.process_group import kill_group
@@ -71,6 +71,7 @@ def running_server(config: ServerConfig, echo: Callable[[str], None] | None = No
     if config.device is Device.GPU and visible_gpu_count() == 0:
         raise ServerStartError("--device gpu: no GPU is visible (check the driver and CUDA_VISIBLE_DEVICES)")
     distribution = find_distribution()
+    config = with_operator_key(config)
     workdir = Path(tempfile.mkdtemp(prefix="facegate-triton-"))
     process = None
     try:
@@ -86,12 +87,20 @@ def running_server(config: ServerConfig, echo: Callable[[str], None] | None = No
             start_new_session=True,  # its own process group: the stubs it forks are stopped with it
         )
         log = ServerLog(process.stdout, echo)
-        models = wait_until_ready(process, config.grpc_url, log, config.startup_timeout_s)
+        models = wait_until_ready(process, config.http_url, log, config.startup_timeout_s,
+                                  config.operator_key.http_headers() if config.operator_key else None)
         yield RunningServer(config, process, log, workdir, models)
     finally:
         if process is not None:
             stop(process)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def with_operator_key(config: ServerConfig) -> ServerConfig:
+    """A carrier key alone must not leave the operator calls open: they get a random key only this launcher holds."""
+    if config.api_key is None or config.operator_key is not None:
+        return config
+    return replace(config, operator_key=ApiKey.random(OPERATOR_KEY_HEADER))
 
 
 def stop(process: subprocess.Popen, grace_s: float = STOP_GRACE_S) -> int:

@@ -1,7 +1,8 @@
 """Finding the challenge's actions in a clip, and whether they follow the challenge.
 
-Self-contained on purpose: the rules only need events from per-frame numbers. Thresholds adapt
-to the clip (open-eye baseline, neutral yaw) because people, cameras and landmark models differ.
+The one implementation of blink and head-turn detection (thresholds in DecisionConfig). It works on
+per-frame numbers only; thresholds adapt to the clip (rolling open-eye baseline, neutral yaw)
+because people, cameras and landmark models differ.
 """
 
 from __future__ import annotations
@@ -63,30 +64,58 @@ def _spread(values: np.ndarray) -> float:
     return float(high - low)
 
 
-def detect_blinks(frames: np.ndarray, opening: np.ndarray, baseline: float, config: DecisionConfig) -> list[ActionEvent]:
-    """Dips of the eye opening below close_fraction x baseline that recover; a clip that starts
-    or ends with closed eyes shows no complete blink there."""
-    if baseline <= 0:
+def _open_eye_baseline(opening: np.ndarray, config: DecisionConfig) -> np.ndarray:
+    """The open-eye level at each position: the blink_baseline_percentile of the openings in the
+    blink_baseline_window positions centred on it, so slow changes (a smile, looking down) move it
+    while a blink does not. It never drops below blink_baseline_floor x the clip's level, so a long eye closure cannot
+    become its own baseline and pass for open eyes. NaN (unmeasured eyes) is ignored.
+    """
+    clip_level = float(np.nanpercentile(opening, config.blink_baseline_percentile))
+    half = config.blink_baseline_window // 2
+    local = np.array([
+        np.nanpercentile(window, config.blink_baseline_percentile) if np.isfinite(window).any() else np.nan
+        for window in (opening[max(0, i - half): i + half + 1] for i in range(len(opening)))
+    ])
+    return np.maximum(local, config.blink_baseline_floor * clip_level)
+
+
+def detect_blinks(frames: np.ndarray, opening: np.ndarray, config: DecisionConfig) -> list[ActionEvent]:
+    """Dips of the eye opening below blink_close_fraction x the open-eye baseline that come back
+    above blink_reopen_fraction x it within blink_max_frames clip frames, with measured open eyes
+    on both sides: a clip that starts or ends with closed eyes, or a dip next to an unmeasured
+    frame, shows no complete blink there. `opening` may hold NaN where the eyes were not measured.
+    """
+    if not (np.isfinite(opening) & (opening > 0)).any():
         return []
-    episodes = _episodes(
-        opening < config.blink_close_fraction * baseline, opening < config.blink_reopen_fraction * baseline
-    )
-    return [
-        ActionEvent(Action.BLINK, int(frames[a]), int(frames[a + np.argmin(opening[a : b + 1])]), int(frames[b]))
-        for a, b in episodes
-        if a > 0 and b < len(opening) - 1
-    ]
+    baseline = _open_eye_baseline(opening, config)
+    with np.errstate(invalid="ignore"):
+        relative = opening / baseline
+    measured = np.isfinite(relative)
+    events = []
+    for a, b in _episodes(measured & (relative < config.blink_close_fraction),
+                          measured & (relative < config.blink_reopen_fraction)):
+        opened_before = a > 0 and measured[a - 1]
+        opened_after = b < len(relative) - 1 and measured[b + 1]
+        short = frames[b] - frames[a] + 1 <= config.blink_max_frames
+        if opened_before and opened_after and short:
+            peak = a + int(np.argmin(relative[a: b + 1]))
+            events.append(ActionEvent(Action.BLINK, int(frames[a]), int(frames[peak]), int(frames[b])))
+    return events
 
 
 def detect_turns(frames: np.ndarray, yaw_offset: np.ndarray, config: DecisionConfig) -> list[ActionEvent]:
-    """Excursions of the customer's yaw (> 0 = their left) beyond the threshold from neutral."""
+    """Excursions of the customer's yaw from neutral (> 0 = their left) that reach
+    turn_threshold_deg and last until it comes back within turn_return_fraction x the threshold
+    (hysteresis: jitter around the threshold is one turn), held for turn_min_frames positions."""
     events = []
     for action, sign in ((Action.TURN_LEFT, 1.0), (Action.TURN_RIGHT, -1.0)):
         toward = sign * yaw_offset
         for a, b in _episodes(
             toward >= config.turn_threshold_deg, toward >= config.turn_return_fraction * config.turn_threshold_deg
         ):
-            events.append(ActionEvent(action, int(frames[a]), int(frames[a + np.argmax(toward[a : b + 1])]), int(frames[b])))
+            if b - a + 1 >= config.turn_min_frames:
+                peak = a + int(np.argmax(toward[a: b + 1]))
+                events.append(ActionEvent(action, int(frames[a]), int(frames[peak]), int(frames[b])))
     return events
 
 
@@ -104,7 +133,7 @@ def analyse_motion(
     baseline = float(np.percentile(opening[measured], config.blink_baseline_percentile)) if measured.any() else 0.0
     neutral = float(np.median(yaw))
     offset = yaw - neutral
-    blinks = detect_blinks(frames[measured], opening[measured], baseline, config)
+    blinks = detect_blinks(frames, opening, config)
     events = sorted(blinks + detect_turns(frames, offset, config), key=lambda e: (e.start_frame, e.peak_frame))
     return ClipMotion(
         events=tuple(events),

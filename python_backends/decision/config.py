@@ -35,24 +35,32 @@ class DecisionConfig:
     min_frame_sharpness: float = 25.0  # median over the single-face frames
     min_id_sharpness: float = 5.0
 
-    # Identity consistency: a frame is an outlier below this similarity to the first face.
+    # Identity consistency: a frame is an outlier below this similarity to the clip's medoid face.
     identity_min_similarity: float = 0.4
     identity_max_outlier_frames: int = 1  # one bad embedding is noise, two are a swap
 
-    # Blink: eye opening (mean of both eyes) falls below close_fraction x the clip's open-eye
-    # baseline (this percentile of the clip's opening) and rises back above reopen_fraction x it.
+    # Blink (decision/actions.py): the eye opening (mean of both eyes) falls below close_fraction x
+    # the open-eye baseline and rises back above reopen_fraction x it within max_frames clip frames.
+    # The baseline is rolling: the baseline_percentile of the openings in the baseline_window frames
+    # around each frame (a smile or a downward look moves it, a blink does not), never below
+    # baseline_floor x the same percentile over the whole clip (a long closure is no baseline).
     # Measured (liveness ensemble on facegate.testdata clips at ~12 fps): blinks bottom out at
     # 0.48 x baseline (single_face_video) and 0.63-0.65 x baseline (turns_video, frame 386).
     blink_baseline_percentile: float = 80.0
+    blink_baseline_window: int = 21
+    blink_baseline_floor: float = 0.7
     blink_close_fraction: float = 0.7
     blink_reopen_fraction: float = 0.85
+    blink_max_frames: int = 10
 
     # Turn: the customer's yaw leaves the clip's neutral (median yaw) by threshold degrees on the
-    # challenged side; the turn ends when it comes back within return_fraction x threshold.
-    # Measured: a clip facing the camera sways within 3 deg (single_face_video); the head turns of
-    # turns_video reach 10-13 deg from the clip's neutral. Prompted turns should be larger.
+    # challenged side for at least min_frames frames; the turn ends when it comes back within
+    # return_fraction x threshold. Measured: a clip facing the camera sways within 3 deg
+    # (single_face_video); the head turns of turns_video reach 10-13 deg from the clip's neutral.
+    # Prompted turns should be larger.
     turn_threshold_deg: float = 10.0
     turn_return_fraction: float = 0.5
+    turn_min_frames: int = 1
 
     # Passive anti-spoofing: median spoof score over the frames.
     spoof_threshold: float = 0.5
@@ -68,8 +76,10 @@ class DecisionConfig:
     static_max_eye_spread: float = 0.12
 
     # Face match: cosine similarity of the ID face with the mean embedding of the clip's
-    # match_frames most frontal single-face frames; to be calibrated.
-    match_threshold: float = 0.5
+    # match_frames most frontal single-face frames. `facegate calibrate` (MODELS.md): highest of
+    # 1193 impostor pairs 0.561, + 0.05 margin -> 0.62; false non-matches there 7/260 (turned heads,
+    # chip vs chip-like photo). 13 identities only: recalibrate on real ID/selfie pairs.
+    match_threshold: float = 0.62
     match_frames: int = 3
 
     def __post_init__(self) -> None:
@@ -83,6 +93,10 @@ class DecisionConfig:
             raise ValueError("need match_frames >= 1")
         if not 0 < self.turn_return_fraction <= 1:
             raise ValueError("need 0 < turn_return_fraction <= 1")
+        if not 0 < self.blink_baseline_floor <= 1:
+            raise ValueError("need 0 < blink_baseline_floor <= 1")
+        if min(self.blink_baseline_window, self.blink_max_frames, self.turn_min_frames) < 1:
+            raise ValueError("need blink_baseline_window, blink_max_frames and turn_min_frames >= 1")
         negative = [f.name for f in fields(self) if getattr(self, f.name) < 0]
         if negative:
             raise ValueError(f"must not be negative: {', '.join(negative)}")

@@ -40,7 +40,8 @@ class LiveFace:
     yaw_deg: > 0 when the subject turned to their own left *as the image shows it* (the
     mirroring of the frames is undone by the rules, not here). pitch_deg: > 0 looking up.
     spoof_score: 0 live .. 1 spoof.
-    identity_similarity: cosine of this face's embedding with the clip's first face's, or None
+    identity_similarity: cosine of this face's embedding with the clip's medoid face's (the
+    majority identity, python_backends/verify/measure.py), or None
     when this frame was not embedded.
     """
 

@@ -1,1 +1,2 @@
-"""Liveness signals from dense face landmarks and the anti-spoofing model, and clip-level events."""
+"""Per-frame liveness signals from dense face landmarks and the anti-spoofing model (clip-level
+blink and turn events: python_backends/decision/actions.py)."""

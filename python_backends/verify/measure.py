@@ -20,8 +20,13 @@ def id_face_count(faces: Faces, config: DecisionConfig) -> int:
 
 
 def identity_similarities(embeddings: np.ndarray) -> np.ndarray:
-    """Cosine of each embedding (unit rows, clip order) with the clip's first face's."""
-    return embeddings @ embeddings[0] if len(embeddings) else np.zeros(0)
+    """Cosine of each embedding (unit rows, clip order) with the clip's medoid: the face with the highest
+    median similarity to the others, i.e. one of the majority identity. A bad first frame (blurred,
+    half out of the picture) then shows as one outlier instead of making every other frame one."""
+    if not len(embeddings):
+        return np.zeros(0)
+    similarity = embeddings @ embeddings.T
+    return similarity[int(np.argmax(np.median(similarity, axis=1)))]
 
 
 def frontal_frames(signals: Sequence[FaceSignals], count: int) -> list[int]:

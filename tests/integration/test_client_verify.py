@@ -1,5 +1,5 @@
 """Concurrent verifies through AsyncFacegateClient on the real server (a small-scale check; the
-64-in-flight load test is separate)."""
+64 in flight are in test_client_two_servers.py)."""
 
 from __future__ import annotations
 

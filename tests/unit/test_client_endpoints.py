@@ -80,3 +80,9 @@ def test_endpoints_must_be_given_once():
         EndpointPool([])
     with pytest.raises(ValueError):
         EndpointPool(["a", "a"])
+
+
+def test_each_kind_of_request_takes_its_own_turn():
+    pool = EndpointPool(["a", "b"])
+    alternating = [pool.order(kind)[0] for kind in ("challenge", "verify") * 3]
+    assert alternating == ["a", "a", "b", "b", "a", "a"]  # one shared turn would give a, b, a, b, a, b

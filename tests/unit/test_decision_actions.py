@@ -28,11 +28,14 @@ def faces(yaw, eye=None, pitch=None):
     ]
 
 
-def blinks(opening, frames=None):
+def blinks(opening, frames=None, config=CONFIG):
     opening = np.asarray(opening, dtype=float)
     frames = np.arange(len(opening)) if frames is None else np.asarray(frames)
-    baseline = np.percentile(opening, CONFIG.blink_baseline_percentile)
-    return detect_blinks(frames, opening, baseline, CONFIG)
+    return detect_blinks(frames, opening, config)
+
+
+def open_eyes(frames: int, level: float = 0.28, seed: int = 0) -> np.ndarray:
+    return level + np.random.default_rng(seed).normal(scale=0.004, size=frames)
 
 
 def test_blink_is_a_dip_that_recovers():
@@ -56,6 +59,54 @@ def test_no_blink(opening):
     assert blinks(opening) == []
 
 
+def test_two_blinks_close_together_are_two_events():
+    opening = open_eyes(40)
+    opening[[12, 16]] = 0.1
+    assert [e.peak_frame for e in blinks(opening)] == [12, 16]
+
+
+def slow_drift(opening):  # smiling narrows the eyes by 30 % over two seconds
+    return opening * np.interp(np.arange(len(opening)), [20, 50], [1.0, 0.7])
+
+
+@pytest.mark.parametrize("shape", ["constant", "slow_drift", "long_closure"])
+def test_no_blink_in_slow_or_long_changes(shape):
+    opening = open_eyes(80)
+    if shape == "constant":
+        opening[:] = 0.25
+    elif shape == "slow_drift":
+        opening = slow_drift(opening)
+    else:
+        opening[20:40] = 0.05  # eyes shut for two seconds: not a blink, and no baseline either
+    assert blinks(opening) == []
+
+
+def test_the_baseline_follows_the_eyes_of_each_part_of_the_clip():
+    opening = open_eyes(80)
+    opening[40:] *= 1.5  # eyes wide open in the second half (the clip-wide level is theirs)
+    opening[20] = 0.12
+    assert [e.peak_frame for e in blinks(opening)] == [20]
+
+
+def test_blink_length_limit_counts_clip_frames():
+    opening = open_eyes(40)
+    opening[10:16] = 0.05
+    assert [e.start_frame for e in blinks(opening, config=DecisionConfig(blink_close_fraction=0.6, blink_max_frames=6))] == [10]
+    assert blinks(opening, config=DecisionConfig(blink_close_fraction=0.6, blink_max_frames=5)) == []
+    assert blinks(opening, frames=np.arange(40) * 2, config=DecisionConfig(blink_max_frames=6)) == []  # 11 clip frames
+
+
+def test_unmeasured_eyes_neither_start_nor_end_a_blink():
+    opening = open_eyes(40)
+    opening[10:14] = np.nan
+    opening[20] = np.nan
+    opening[21] = 0.05  # a dip right after an unmeasured frame: its start is not seen
+    assert blinks(opening) == []
+    opening[25] = 0.05
+    assert [e.peak_frame for e in blinks(opening)] == [25]
+    assert blinks(np.full(12, np.nan)) == []
+
+
 def test_blink_reports_clip_frame_numbers():
     assert blinks(OPEN + [0.05] + OPEN, frames=np.arange(13) * 2 + 3) == [ActionEvent(B, 15, 15, 15)]
 
@@ -71,6 +122,13 @@ def test_turns_each_way():
 
 def test_jitter_around_the_threshold_is_one_turn():
     assert turns([0, 21, 19, 22, 18, 23, 0]) == [ActionEvent(L, 1, 5, 5)]
+
+
+def test_a_turn_must_be_held_for_min_frames():
+    yaw = [0, 0, 40, 0, 0, -20, -25, 0]
+    assert turns(yaw) == [ActionEvent(L, 2, 2, 2), ActionEvent(R, 5, 6, 6)]
+    held = detect_turns(np.arange(8), np.asarray(yaw, dtype=float), DecisionConfig(turn_threshold_deg=15.0, turn_min_frames=2))
+    assert held == [ActionEvent(R, 5, 6, 6)]
 
 
 def test_small_turns_are_not_actions():

@@ -1,5 +1,6 @@
 """Liveness signals: input checks, and in-process runs of the real models on real photos and clips
-(detector -> liveness_preprocess -> landmarker + anti-spoofing -> postprocess -> events)."""
+(detector -> liveness_preprocess -> landmarker + anti-spoofing -> postprocess -> the decision
+layer's blink and turn detection)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import pytest
 
 from facegate import testdata
 from facegate.paths import MODEL_REPOSITORY
-from python_backends.liveness.events import find_blinks, find_turns
+from python_backends.decision.actions import ActionEvent, detect_blinks, detect_turns
+from python_backends.decision.config import DecisionConfig
 from python_backends.liveness.postprocess import LivenessSignals, liveness_signals
 
 
@@ -61,6 +63,15 @@ def _signals(blobs: list[bytes]) -> LivenessSignals:
     return LivenessSignals(*(np.concatenate([getattr(p, f) for p in parts]) for f in LivenessSignals.__dataclass_fields__))
 
 
+def find_blinks(eye_opening: np.ndarray) -> list[ActionEvent]:
+    opening = eye_opening.mean(axis=1)
+    return detect_blinks(np.arange(len(opening)), opening, DecisionConfig())
+
+
+def find_turns(yaw: np.ndarray) -> list[ActionEvent]:
+    return detect_turns(np.arange(len(yaw)), yaw - np.median(yaw), DecisionConfig())
+
+
 def _clip(name: str, step: int = 1) -> list[bytes]:
     return [testdata.encode(frame) for frame in testdata.video_frames(name, step=step)]
 
@@ -79,15 +90,15 @@ def test_single_face_video_shows_its_blink_and_no_turn():
     signals = _signals(_clip("single_face_video"))
     assert np.all(signals.eye_opening[:20] > 0.2)  # open-eyed start
     (blink,) = find_blinks(signals.eye_opening)
-    assert 25 <= blink.lowest <= 29
+    assert 25 <= blink.peak_frame <= 29
     assert find_turns(signals.yaw[:, 0]) == []
     assert np.median(signals.spoof_score) < 0.5  # a real person on camera
 
 
 def test_turns_video_shows_left_and_right_turns():
     signals = _signals(_clip("turns_video", step=4))
-    directions = {turn.direction for turn in find_turns(signals.yaw[:, 0])}
-    assert directions == {"left", "right"}
+    directions = {turn.action.value for turn in find_turns(signals.yaw[:, 0])}
+    assert directions == {"turn_left", "turn_right"}
     assert np.ptp(signals.yaw) > 20
 
 

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from facegate.server.cli import parse_args
-from facegate.server.config import Device, ServerConfig
+from facegate.server.config import Device, ServerConfig, ServerTls
 
 
 def test_defaults_are_tritons_ports_on_the_projects_repository():
@@ -38,6 +38,31 @@ def test_api_key_from_a_file_or_the_environment_never_argv(tmp_path, monkeypatch
     assert (config.api_key.header, config.api_key.value) == ("x-carrier-key", "from-file-0123456789")
     monkeypatch.setenv("FACEGATE_API_KEY", "from-env-0123456789")
     assert parse_args([]).api_key.value == "from-env-0123456789"
+
+
+def test_the_operator_key_has_its_own_file_variable_and_header(tmp_path, monkeypatch):
+    monkeypatch.delenv("FACEGATE_OPERATOR_KEY", raising=False)
+    assert parse_args([]).operator_key is None
+    monkeypatch.setenv("FACEGATE_OPERATOR_KEY", "operator-0123456789")
+    key = parse_args([]).operator_key
+    assert (key.header, key.value) == ("x-facegate-operator-key", "operator-0123456789")
+    path = tmp_path / "operator-key"
+    path.write_text("op-from-file-0123456789")
+    assert parse_args(["--operator-key-file", str(path)]).operator_key.value == "op-from-file-0123456789"
+
+
+def test_tls_options_need_a_certificate_and_its_key(tmp_path):
+    cert, key, ca = (tmp_path / name for name in ("server.pem", "server.key", "ca.pem"))
+    for path in (cert, key, ca):
+        path.write_text("pem")
+    assert parse_args([]).tls is None
+    assert parse_args(["--tls-cert-file", str(cert), "--tls-key-file", str(key)]).tls == ServerTls(cert, key)
+    assert parse_args(["--tls-cert-file", str(cert), "--tls-key-file", str(key),
+                       "--tls-client-ca-file", str(ca)]).tls == ServerTls(cert, key, ca)
+    for partial in (["--tls-cert-file", str(cert)], ["--tls-client-ca-file", str(ca)],
+                    ["--tls-cert-file", str(cert), "--tls-key-file", str(tmp_path / "missing")]):
+        with pytest.raises(SystemExit):
+            parse_args(partial)
 
 
 def test_an_unusable_api_key_stops_the_command(tmp_path):

@@ -6,7 +6,8 @@ import pytest
 
 from facegate.server import launcher
 from facegate.server.config import Device, ServerConfig
-from facegate.server.launcher import ServerStartError, running_server, stop
+from facegate.server.config import ApiKey
+from facegate.server.launcher import ServerStartError, running_server, stop, with_operator_key
 from facegate.server.process_group import live_members
 
 
@@ -37,3 +38,13 @@ def test_gpu_mode_without_a_visible_gpu_is_refused(tmp_path, monkeypatch):
     with pytest.raises(ServerStartError, match="no GPU is visible"):
         with running_server(ServerConfig(model_repository=tmp_path, device=Device.GPU)):
             pass
+
+
+def test_a_carrier_key_alone_locks_the_operator_calls_behind_a_random_key():
+    carrier = ApiKey("x-facegate-api-key", "c" * 16)
+    locked = with_operator_key(ServerConfig(api_key=carrier))
+    assert locked.operator_key.header == "x-facegate-operator-key"
+    assert locked.operator_key.value != with_operator_key(ServerConfig(api_key=carrier)).operator_key.value
+    assert with_operator_key(ServerConfig()).operator_key is None
+    given = ApiKey("x-op", "o" * 16)
+    assert with_operator_key(ServerConfig(api_key=carrier, operator_key=given)).operator_key == given

@@ -34,9 +34,24 @@ def test_largest_face_and_its_box():
     assert found.largest() == 1 and found.box(1).size_px == 90
 
 
-def test_identity_is_measured_against_the_first_face():
-    embeddings = np.array([[1.0, 0.0], [0.8, 0.6], [0.0, 1.0]])
-    assert identity_similarities(embeddings) == pytest.approx([1.0, 0.8, 0.0])
+def unit(*angles_deg):
+    radians = np.radians(angles_deg)
+    return np.stack([np.cos(radians), np.sin(radians)], axis=1)
+
+
+def test_identity_is_measured_against_the_clip_majority():
+    embeddings = unit(0, 10, -10, 5, 90)  # four frames of one face, one of another
+    medoid = 5  # nearest the rest of the majority
+    assert identity_similarities(embeddings) == pytest.approx(np.cos(np.radians(np.array([0, 10, -10, 5, 90]) - medoid)))
+
+
+def test_a_bad_first_frame_is_the_only_outlier():
+    similarities = identity_similarities(unit(80, 0, 5, -5, 3, 2))
+    assert similarities[0] < 0.4 and np.all(similarities[1:] > 0.9)
+
+
+def test_identity_of_no_frames():
+    assert identity_similarities(np.zeros((0, 2))).shape == (0,)
 
 
 def test_frontal_open_eyed_frames_are_chosen_for_the_match():

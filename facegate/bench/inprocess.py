@@ -1,0 +1,110 @@
+"""facegate's processing without a server: the same DALI preprocessing, ONNX models and post-processing
+as the `detect`, `liveness` and `embed` ensembles, called in-process (no Triton, no Python-backend hops).
+
+`InProcessEnsembles` implements `python_backends.verify.ensembles.Ensembles`, so the verify pipeline
+runs on it unchanged: with `batch=None` each call runs its images as one batch (the limit), with
+`batch=1` one image at a time (the naive baseline a user would write without facegate).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+
+from facegate.bench.repository import model_config
+from facegate.paths import MODEL_REPOSITORY
+from python_backends.alignment.embed_preprocess import EmbedPreprocessor
+from python_backends.alignment.input_spec import EMBEDDER_INPUT
+from python_backends.detection import DetectionParams, DetectorInputSpec, DetectPreprocessor, Letterbox, PriorSpec
+from python_backends.detection import find_faces
+from python_backends.imaging import DecodeSettings, model_parameters
+from python_backends.liveness.postprocess import liveness_signals
+from python_backends.liveness.preprocess import LivenessCrops, LivenessPreprocessor, face_placements
+from python_backends.liveness.sharpness import face_sharpness
+from python_backends.liveness.spoof import MODEL_THRESHOLD
+from python_backends.verify.ensembles import Faces, FaceSignals
+
+ONNX_MODELS = ("face_detector", "face_landmarker", "face_antispoof", "face_embedder")
+
+
+def _decode_settings(name: str, repository: Path) -> DecodeSettings:
+    return DecodeSettings.from_triton({"model_config": json.dumps(model_config(name, repository)),
+                                       "model_instance_kind": "CPU"})
+
+
+def _chunks(count: int, batch: int | None) -> list[slice]:
+    step = batch or max(count, 1)
+    return [slice(start, start + step) for start in range(0, count, step)]
+
+
+class OnnxModel:
+    """One ONNX Runtime session on the CPU with ORT's default threads (what a user gets by default)."""
+
+    def __init__(self, path: Path):
+        self._session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+        self.output_names = [output.name for output in self._session.get_outputs()]
+
+    def __call__(self, batch: np.ndarray) -> dict[str, np.ndarray]:
+        return dict(zip(self.output_names, self._session.run(self.output_names, {"input": batch})))
+
+
+class InProcessEnsembles:
+    def __init__(self, batch: int | None = None, repository: Path = MODEL_REPOSITORY):
+        self.batch = batch
+        self.models = {name: OnnxModel(repository / name / "1" / "model.onnx") for name in ONNX_MODELS}
+        detect_params = model_parameters(model_config("detect_postprocess", repository))
+        self.detection_params, self.priors = DetectionParams.from_parameters(detect_params), PriorSpec.from_parameters(detect_params)
+        self.detect_preprocessor = DetectPreprocessor(
+            DetectorInputSpec.from_parameters(model_parameters(model_config("detect_preprocess", repository))),
+            _decode_settings("detect_preprocess", repository))
+        self.liveness_preprocessor = LivenessPreprocessor(
+            LivenessCrops.from_parameters(model_parameters(model_config("liveness_preprocess", repository))),
+            _decode_settings("liveness_preprocess", repository))
+        self.embed_preprocessor = EmbedPreprocessor(
+            EMBEDDER_INPUT.with_parameters(model_parameters(model_config("embed_preprocess", repository))),
+            _decode_settings("embed_preprocess", repository))
+        spoof_params = model_parameters(model_config("liveness_postprocess", repository))
+        self.spoof_threshold = float(spoof_params.get("spoof_model_threshold", MODEL_THRESHOLD))
+
+    def _batched(self, count: int, run: Callable[[slice], list]) -> list:
+        return [item for part in _chunks(count, self.batch) for item in run(part)]
+
+    async def detect(self, images: Sequence[bytes]) -> list[Faces]:
+        return self._batched(len(images), lambda part: self.detect_now(images[part]))
+
+    async def liveness(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> list[FaceSignals]:
+        return self._batched(len(images), lambda part: self.liveness_now(images[part], boxes[part], landmarks[part]))
+
+    async def embed(self, images: Sequence[bytes], landmarks: np.ndarray) -> np.ndarray:
+        return np.array(self._batched(len(images), lambda part: list(self.embed_now(images[part], landmarks[part]))))
+
+    def detect_now(self, images: Sequence[bytes]) -> list[Faces]:
+        det_input, meta = self.detect_preprocessor.run(images)
+        out = self.models["face_detector"](det_input)
+        found = [find_faces(out["loc"][i], out["conf"][i], out["landms"][i], Letterbox.from_meta(row),
+                            self.detection_params, self.priors) for i, row in enumerate(meta)]
+        return [Faces(np.array([face.box for face in faces], dtype=np.float64).reshape(-1, 4),
+                      np.array([face.landmarks for face in faces], dtype=np.float64).reshape(-1, 5, 2))
+                for faces in found]
+
+    def liveness_now(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> list[FaceSignals]:
+        placements = face_placements(boxes, landmarks, self.liveness_preprocessor.crops)
+        lmk_input, spoof_input, crop_meta = self.liveness_preprocessor.run(list(zip(images, placements)))
+        sharpness = face_sharpness(spoof_input, self.liveness_preprocessor.crops.antispoof)
+        marks, spoof = self.models["face_landmarker"](lmk_input), self.models["face_antispoof"](spoof_input)
+        signals = liveness_signals(marks["landmarks"], marks["face_score"], spoof["spoof_score"], crop_meta,
+                                   spoof_threshold=self.spoof_threshold)
+        return [FaceSignals((float(eyes[0]), float(eyes[1])), float(yaw[0]), float(pitch[0]), float(score[0]),
+                            float(sharp[0]))
+                for eyes, yaw, pitch, score, sharp in zip(signals.eye_opening, signals.yaw, signals.pitch,
+                                                          signals.spoof_score, sharpness)]
+
+    def embed_now(self, images: Sequence[bytes], landmarks: np.ndarray) -> np.ndarray:
+        samples = [(blob, self.embed_preprocessor.crop_matrix(points)) for blob, points in zip(images, landmarks)]
+        (emb_input,) = self.embed_preprocessor.run(samples)
+        vectors = self.models["face_embedder"](emb_input)["embedding"].astype(np.float64)
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)

@@ -1,0 +1,128 @@
+"""The benchmark's table, ratios and plot (markdown + PNG), from one run's measurements."""
+
+from __future__ import annotations
+
+import platform
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import psutil
+
+from facegate.bench.inprocess_runs import Limit, SequentialRun
+from facegate.bench.served import ServedRun
+
+
+@dataclass(frozen=True)
+class BenchResults:
+    frames: int
+    limit: Limit
+    inprocess: SequentialRun
+    naive: SequentialRun
+    served: list[ServedRun]
+
+    @property
+    def saturation(self) -> ServedRun:
+        return max(self.served, key=lambda run: run.verifications_per_s)
+
+    @property
+    def lone(self) -> ServedRun:
+        return min(self.served, key=lambda run: run.concurrency)
+
+    def half_load(self) -> ServedRun:
+        """The run nearest half the saturation throughput from below (p99 target: <= 2x a lone request)."""
+        half = self.saturation.verifications_per_s / 2
+        below = [run for run in self.served if run.verifications_per_s <= half * 1.25] or [self.lone]
+        return max(below, key=lambda run: run.verifications_per_s)
+
+    def ratios(self) -> dict[str, float]:
+        best = self.saturation.verifications_per_s
+        return {
+            "served / limit (a)": best / self.limit.verifications_per_s,
+            "served / in-process pipeline": best / self.inprocess.verifications_per_s,
+            "served / naive (c)": best / self.naive.verifications_per_s,
+            "p99 at half load / lone p50": self.half_load().latency.p99_s / self.lone.latency.p50_s,
+        }
+
+
+def machine() -> str:
+    return (f"{platform.processor() or platform.machine()}, {psutil.cpu_count()} logical CPUs, "
+            f"{psutil.virtual_memory().total / 2**30:.0f} GiB, {platform.system()} {platform.release()}")
+
+
+def _f(value: float, digits: int = 2) -> str:
+    return f"{value:.{digits}f}"
+
+
+def markdown(results: BenchResults, when: str) -> str:
+    limit, lines = results.limit, []
+    lines += [f"Measured {when} on {machine()}; {results.frames} frames + 1 ID photo per verification.", "",
+              "### (a) the limit: each stage in-process at its best batch size", "",
+              "| stage | best batch | items/s | items/s by batch |", "| --- | --- | --- | --- |"]
+    for stage in limit.stages:
+        by_batch = ", ".join(f"{batch}: {_f(rate, 1)}" for batch, rate in stage.by_batch.items())
+        lines.append(f"| {stage.stage} | {stage.best_batch} | {_f(stage.items_per_s, 1)} | {by_batch} |")
+    lines += ["", f"Whole request at these rates: **{_f(limit.verifications_per_s, 3)} verifications/s** "
+              f"({_f(limit.seconds_per_verification)} s of the machine per verification).", "",
+              "### Verifications", "",
+              "| setup | concurrency | verifications/s | p50 s | p95 s | p99 s | CPU s / verification | decisions |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- |",
+              f"| (a) limit, composed from the stages | - | {_f(limit.verifications_per_s, 3)} | - | - | - | "
+              f"{_f(limit.seconds_per_verification)} (wall) | - |"]
+    for run in (results.inprocess, results.naive):
+        stats = _percentiles(run.latencies_s)
+        lines.append(f"| {run.label} | 1 | {_f(run.verifications_per_s, 3)} | {stats} | "
+                     f"{_f(run.cpu_s_per_verification)} | {_decisions(run.decisions)} |")
+    for run in results.served:
+        lines.append(f"| (b) facegate via Triton, gRPC client | {run.concurrency} | {_f(run.verifications_per_s, 3)} | "
+                     f"{_f(run.latency.p50_s)} | {_f(run.latency.p95_s)} | {_f(run.latency.p99_s)} | "
+                     f"{_f(run.server_cpu_s_per_verification)} (server) | {_decisions(run.decisions)}"
+                     f"{f', {run.failures} failed' if run.failures else ''} |")
+    lines += ["", "### Ratios", "", "| ratio | value | target |", "| --- | --- | --- |"]
+    targets = {"served / limit (a)": ">= 0.85", "served / naive (c)": ">= 1.5", "p99 at half load / lone p50": "<= 2"}
+    for name, value in results.ratios().items():
+        lines.append(f"| {name} | {_f(value)} | {targets.get(name, '')} |")
+    half = results.half_load()
+    lines += ["", f"Saturation: concurrency {results.saturation.concurrency}; half load: concurrency {half.concurrency}.",
+              "", "### Server processes at saturation (CPU seconds during the run, peak resident memory)", "",
+              "| process (model instance) | CPU s | peak RSS MiB |", "| --- | --- | --- |"]
+    for usage in results.saturation.processes:
+        lines.append(f"| {usage.name} | {_f(usage.cpu_s, 1)} | {_f(usage.peak_rss_mb, 0)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _percentiles(latencies: list[float]) -> str:
+    return " | ".join(_f(float(value)) for value in np.percentile(latencies, [50, 95, 99]))
+
+
+def _decisions(decisions: dict[str, int]) -> str:
+    return ", ".join(f"{count} {decision}" for decision, count in sorted(decisions.items()))
+
+
+def plot(results: BenchResults, path: Path) -> None:
+    """Throughput and p99 latency against concurrency, with the limit and the naive baseline as lines."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    runs = sorted(results.served, key=lambda run: run.concurrency)
+    concurrency = [run.concurrency for run in runs]
+    figure, (throughput, latency) = plt.subplots(1, 2, figsize=(10, 4))
+    throughput.plot(concurrency, [run.verifications_per_s for run in runs], "o-", label="(b) facegate via Triton")
+    throughput.axhline(results.limit.verifications_per_s, color="green", linestyle="--", label="(a) in-process limit")
+    throughput.axhline(results.naive.verifications_per_s, color="red", linestyle=":", label="(c) naive baseline")
+    throughput.set(xlabel="concurrent users", ylabel="verifications / s", title="throughput")
+    throughput.legend()
+    latency.plot(concurrency, [run.latency.p99_s for run in runs], "o-", label="p99")
+    latency.plot(concurrency, [run.latency.p50_s for run in runs], "s--", label="p50")
+    latency.set(xlabel="concurrent users", ylabel="verify latency, s", title="latency")
+    latency.legend()
+    for axis in (throughput, latency):
+        axis.set_xscale("log", base=2)
+        axis.set_xticks(concurrency, [str(c) for c in concurrency])
+        axis.set_ylim(bottom=0)
+    figure.suptitle(f"facegate, {results.frames}-frame verifications, {machine()}", fontsize=9)
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)

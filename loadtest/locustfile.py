@@ -1,0 +1,82 @@
+"""Locust user for facegate: the real client (challenge, then verify with real frames) in a realistic mix.
+
+Run through `make loadtest` / `python -m facegate.bench.loadtest`, which sets the host (gRPC
+`host:port`, or several separated by commas: the client fails over between them) and
+FACEGATE_LOADTEST_FRAMES. Each call type is its own row in locust's statistics; a verify whose
+decision is not the one its material must get counts as a failure of that row.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from grpc.experimental import gevent as grpc_gevent
+
+grpc_gevent.init_gevent()  # grpcio under locust's gevent: without it calls block the other users
+
+from facegate_client import ClientOptions, FacegateClient  # noqa: E402
+from locust import User, between, events, task  # noqa: E402
+
+from facegate.bench.loadmix import CASES, LoadCase, unexpected  # noqa: E402
+from facegate.bench.material import GENUINE_ACTIONS, Material, load_material  # noqa: E402
+
+_material: Material | None = None
+
+
+@events.init.add_listener
+def _load_material(environment, **_kwargs) -> None:
+    global _material
+    _material = load_material(int(os.environ.get("FACEGATE_LOADTEST_FRAMES", "16")))
+
+
+class FacegateUser(User):
+    wait_time = between(0.5, 2.0)
+
+    def on_start(self) -> None:
+        self.client = FacegateClient(self.host, ClientOptions(timeout_s=120.0))
+
+    def on_stop(self) -> None:
+        self.client.close()
+
+    def _timed(self, name: str, call):
+        started, error, result = time.perf_counter(), None, None
+        try:
+            result = call()
+        except Exception as failure:  # noqa: BLE001 - reported to locust as this call's failure
+            error = failure
+        self.environment.events.request.fire(request_type="grpc", name=name, context={}, response_length=0,
+                                             response_time=1000 * (time.perf_counter() - started),
+                                             exception=error)
+        return result
+
+    def _verify(self, case: LoadCase) -> None:
+        challenge = self._timed("challenge", lambda: self.client.challenge(mirrored=False,
+                                                                           actions=list(GENUINE_ACTIONS)))
+        if challenge is None:
+            return
+        id_photo, frames = case.inputs(_material)
+
+        def verify():
+            result = self.client.verify(id_photo, frames, challenge.token)
+            if problem := unexpected(case, result):
+                raise AssertionError(problem)
+            return result
+
+        self._timed(f"verify {case.name}", verify)
+
+    @task(CASES["genuine"].weight)
+    def genuine(self) -> None:
+        self._verify(CASES["genuine"])
+
+    @task(CASES["impostor"].weight)
+    def impostor(self) -> None:
+        self._verify(CASES["impostor"])
+
+    @task(CASES["photo_attack"].weight)
+    def photo_attack(self) -> None:
+        self._verify(CASES["photo_attack"])
+
+    @task(CASES["corrupt_frame"].weight)
+    def corrupt_frame(self) -> None:
+        self._verify(CASES["corrupt_frame"])
