@@ -13,7 +13,7 @@ from tritonclient.utils import InferenceServerException
 
 from facegate.paths import MODEL_REPOSITORY
 from facegate.server import ServerStartError, running_server
-from python_backends.decision import Action, ChallengePolicy, load_keyring
+from python_backends.decision import Action, ChallengePolicy
 from python_backends.decision.challenge import sequence_problem
 from python_backends.decision.tokens import decode_token
 from tests.integration.server_fixture import local_config
@@ -31,17 +31,6 @@ def request_challenge(client: grpcclient.InferenceServerClient, request: dict | 
     raw = request if isinstance(request, bytes) else json.dumps(request).encode()
     result = client.infer("challenge", [bytes_input("REQUEST", [raw])])
     return json.loads(result.as_numpy("CHALLENGE")[0])
-
-
-@pytest.fixture(scope="module")
-def client(triton_server):
-    with grpcclient.InferenceServerClient(triton_server.grpc_url) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def keyring(triton_server):
-    return load_keyring({"FACEGATE_KEYRING_FILE": str(triton_server.config.keyring_file)})
 
 
 def test_a_random_challenge_is_valid_and_signed_with_the_active_key(client, keyring):

@@ -20,28 +20,16 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
-import tritonclient.grpc as grpcclient
 from PIL import Image, ImageFilter
 
 from facegate import testdata
-from python_backends.decision import Action, Challenge, Reason, load_keyring
+from python_backends.decision import Action, Challenge, Reason
 from python_backends.decision.tokens import encode_token
 from tests.integration.test_challenge import bytes_input, request_challenge
 
 pytestmark = pytest.mark.integration
 
 GENUINE_ACTIONS = ["blink", "turn_right"]
-
-
-@pytest.fixture(scope="module")
-def client(triton_server):
-    with grpcclient.InferenceServerClient(triton_server.grpc_url) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def keyring(triton_server):
-    return load_keyring({"FACEGATE_KEYRING_FILE": str(triton_server.config.keyring_file)})
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import pytest
 
 from facegate import testdata
 from python_backends.decision import Reason
-from tests.integration.test_verify import client, codes, genuine, genuine_rgb, id_photo, token, turns_video, verify  # noqa: F401
+from tests.integration.test_verify import codes, genuine, genuine_rgb, id_photo, token, turns_video, verify  # noqa: F401
 
 pytestmark = pytest.mark.integration
 
