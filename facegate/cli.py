@@ -20,7 +20,7 @@ CLIENT_COMMANDS = ("challenge", "verify", "health")
 
 def _usage() -> str:
     lines = ["usage: facegate COMMAND [options]", "", "commands:"]
-    lines += [f"  {name:<8} {help_text}" for name, (_, help_text) in COMMANDS.items()]
+    lines += [f"  {name:<10} {help_text}" for name, (_, help_text) in COMMANDS.items()]
     return "\n".join(lines)
 
 
