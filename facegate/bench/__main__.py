@@ -14,7 +14,7 @@ from facegate.bench.inprocess_runs import measure_limit, measure_sequential
 from facegate.bench.local_server import local_server
 from facegate.bench.material import load_material
 from facegate.bench.report import BenchResults, markdown, plot
-from facegate.bench.served import measure_served
+from facegate.bench.served import measure_open_loop, measure_served
 from facegate.paths import REPO_ROOT
 
 
@@ -55,7 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"(b) served, {concurrency} concurrent users ...", flush=True)
             served.append(measure_served(server.grpc_url, server.pid, material, concurrency, args.seconds,
                                          args.warmup))
-    results = BenchResults(args.frames, limit, inprocess, naive, served)
+        rate = max(run.verifications_per_s for run in served) / 2
+        print(f"(b) served, open loop at half the saturation throughput: {rate:.3f}/s ...", flush=True)
+        half_load = measure_open_loop(server.grpc_url, server.pid, material, rate, args.seconds, args.warmup)
+    results = BenchResults(args.frames, limit, inprocess, naive, served, half_load)
     report = markdown(results, time.strftime("%Y-%m-%d %H:%M"))
     args.out_dir.mkdir(parents=True, exist_ok=True)
     (args.out_dir / "benchmark.md").write_text("# facegate benchmark (`make bench`)\n\n" + report)

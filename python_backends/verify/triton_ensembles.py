@@ -1,15 +1,24 @@
-"""`Ensembles` over Triton BLS: one async request per call, the whole image list as one batch."""
+"""`Ensembles` over Triton BLS: each call's images as `split` concurrent requests (near-equal parts).
+
+Splitting lets one verification use several model instances at once: on a CPU server with one
+ONNX Runtime thread per instance, that is what keeps a lone request fast; on a GPU, `split=1`
+(one large batch) is better.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
 import numpy as np
 import triton_python_backend_utils as pb_utils
 
 from python_backends.verify.ensembles import DETECT, EMBED, LIVENESS, Faces, FaceSignals, InferenceFailed
+from python_backends.verify.request_split import parts
 
 _LIVENESS_OUTPUTS = ("EYE_OPENING", "YAW", "PITCH", "SPOOF_SCORE", "SHARPNESS")
+T = TypeVar("T")
 
 
 def _images(blobs: Sequence[bytes]) -> np.ndarray:
@@ -21,6 +30,14 @@ def _f32(array: np.ndarray) -> np.ndarray:
 
 
 class TritonEnsembles:
+    def __init__(self, split: int = 1):
+        parts(0, split)  # refuses split < 1 now rather than at the first request
+        self._split = split
+
+    async def _split_gather(self, count: int, call: Callable[[slice], Awaitable[list[T]]]) -> list[T]:
+        results = await asyncio.gather(*(call(part) for part in parts(count, self._split)))
+        return [item for result in results for item in result]
+
     async def _call(self, model: str, inputs: dict[str, np.ndarray], outputs: Sequence[str]) -> dict[str, np.ndarray]:
         request = pb_utils.InferenceRequest(model_name=model, requested_output_names=list(outputs),
                                             inputs=[pb_utils.Tensor(name, array) for name, array in inputs.items()])
@@ -30,18 +47,28 @@ class TritonEnsembles:
         return {name: pb_utils.get_output_tensor_by_name(response, name).as_numpy() for name in outputs}
 
     async def detect(self, images: Sequence[bytes]) -> list[Faces]:
+        return await self._split_gather(len(images), lambda part: self._detect(images[part]))
+
+    async def liveness(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> list[FaceSignals]:
+        return await self._split_gather(len(images), lambda part: self._liveness(images[part], boxes[part],
+                                                                                 landmarks[part]))
+
+    async def embed(self, images: Sequence[bytes], landmarks: np.ndarray) -> np.ndarray:
+        return np.array(await self._split_gather(len(images), lambda part: self._embed(images[part], landmarks[part])))
+
+    async def _detect(self, images: Sequence[bytes]) -> list[Faces]:
         out = await self._call(DETECT, {"IMAGE": _images(images)}, ("BOXES", "LANDMARKS", "NUM_FACES"))
         return [Faces(boxes[:n].astype(np.float64), landmarks[:n].astype(np.float64))
                 for boxes, landmarks, n in zip(out["BOXES"], out["LANDMARKS"], out["NUM_FACES"][:, 0])]
 
-    async def liveness(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> list[FaceSignals]:
+    async def _liveness(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> list[FaceSignals]:
         out = await self._call(LIVENESS, {"IMAGE": _images(images), "BOX": _f32(boxes), "LANDMARKS": _f32(landmarks)},
                                _LIVENESS_OUTPUTS)
         return [FaceSignals((float(eyes[0]), float(eyes[1])), float(yaw[0]), float(pitch[0]), float(spoof[0]),
                             float(sharpness[0]))
                 for eyes, yaw, pitch, spoof, sharpness in zip(*(out[name] for name in _LIVENESS_OUTPUTS))]
 
-    async def embed(self, images: Sequence[bytes], landmarks: np.ndarray) -> np.ndarray:
+    async def _embed(self, images: Sequence[bytes], landmarks: np.ndarray) -> list[np.ndarray]:
         out = await self._call(EMBED, {"IMAGE": _images(images), "LANDMARKS": _f32(landmarks)}, ("EMBEDDING",))
         vectors = out["EMBEDDING"].astype(np.float64)
-        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+        return list(vectors / np.linalg.norm(vectors, axis=1, keepdims=True))

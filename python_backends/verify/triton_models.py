@@ -26,6 +26,7 @@ from python_backends.verify.settings import ServiceSettings
 from python_backends.verify.triton_ensembles import TritonEnsembles
 
 ENSEMBLE_MAX_BATCH = 64
+SPLIT_PARAMETER = "ensemble_request_split"
 
 
 def _json_output(name: str, document: dict) -> pb_utils.Tensor:
@@ -72,11 +73,12 @@ class VerifyModel:
     def initialize(self, args: dict[str, str]) -> None:
         settings = ServiceSettings.from_environ(need_state_dir=True)
         params = model_parameters(json.loads(args["model_config"]))
+        split = int(params.pop(SPLIT_PARAMETER, "1"))
         config = from_parameters(DecisionConfig, params)
         if config.max_frames > ENSEMBLE_MAX_BATCH:
             raise ValueError(f"max_frames {config.max_frames} exceeds the ensembles' max batch {ENSEMBLE_MAX_BATCH}")
         verifier = ChallengeVerifier(settings.keyring, SqliteNonceStore(settings.state_dir))
-        self._verification = Verification(verifier, config, TritonEnsembles())
+        self._verification = Verification(verifier, config, TritonEnsembles(split))
         self._allow_embeddings = settings.allow_embeddings
         self._models = model_versions(Path(args["model_repository"]).parent)
 
