@@ -50,7 +50,9 @@ class ServedRun:
 
     @property
     def load(self) -> str:
-        return f"{self.concurrency} users" if self.concurrency is not None else f"{self.rate_per_s:.3f}/s open loop"
+        if self.concurrency is None:
+            return f"{self.rate_per_s:.3f}/s open loop"
+        return f"{self.concurrency} user{'s' if self.concurrency > 1 else ''}"
 
 
 @dataclass
