@@ -18,8 +18,8 @@ import onnxruntime as ort
 from facegate.bench.repository import model_config
 from facegate.paths import MODEL_REPOSITORY
 from python_backends.alignment.embed_preprocess import EmbedPreprocessor
-from python_backends.alignment.input_spec import EMBEDDER_INPUT
-from python_backends.detection import DetectionParams, DetectorInputSpec, DetectPreprocessor, Letterbox, PriorSpec
+from python_backends.imaging.input_spec import DETECTOR_INPUT, EMBEDDER_INPUT
+from python_backends.detection import DetectionParams, DetectPreprocessor, Letterbox, PriorSpec
 from python_backends.detection import find_faces
 from python_backends.imaging import DecodeSettings, model_parameters
 from python_backends.liveness.postprocess import liveness_signals
@@ -59,7 +59,7 @@ class InProcessEnsembles:
         detect_params = model_parameters(model_config("detect_postprocess", repository))
         self.detection_params, self.priors = DetectionParams.from_parameters(detect_params), PriorSpec.from_parameters(detect_params)
         self.detect_preprocessor = DetectPreprocessor(
-            DetectorInputSpec.from_parameters(model_parameters(model_config("detect_preprocess", repository))),
+            DETECTOR_INPUT.with_parameters(model_parameters(model_config("detect_preprocess", repository))),
             _decode_settings("detect_preprocess", repository))
         self.liveness_preprocessor = LivenessPreprocessor(
             LivenessCrops.from_parameters(model_parameters(model_config("liveness_preprocess", repository))),

@@ -9,7 +9,7 @@ from nvidia.dali import types
 from nvidia.dali.data_node import DataNode
 
 from python_backends.alignment.arcface import arcface_transform
-from python_backends.alignment.input_spec import CropInputSpec
+from python_backends.imaging.input_spec import ModelInputSpec
 from python_backends.alignment.warped_input import warped_input
 from python_backends.imaging import DecodeSettings, ImagePipeline
 
@@ -29,7 +29,7 @@ def landmarks_batch(landmarks: np.ndarray, count: int) -> np.ndarray:
 class EmbedPreprocessor:
     """(encoded image, its face's 5 landmarks) pairs -> embedder input (N, 3, S, S)."""
 
-    def __init__(self, spec: CropInputSpec, settings: DecodeSettings):
+    def __init__(self, spec: ModelInputSpec, settings: DecodeSettings):
         self.spec = spec
 
         def graph(images: DataNode, inputs: Mapping[str, DataNode]) -> tuple[DataNode]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from nvidia.dali import fn, types
 from nvidia.dali.data_node import DataNode
 
-from python_backends.alignment.input_spec import CropInputSpec
+from python_backends.imaging.input_spec import ModelInputSpec
 from python_backends.imaging import warp_affine
 
 
-def warped_input(images: DataNode, crop_to_image: DataNode, spec: CropInputSpec) -> DataNode:
+def warped_input(images: DataNode, crop_to_image: DataNode, spec: ModelInputSpec) -> DataNode:
     """RGB uint8 HWC images + per-sample 2x3 crop->image matrices -> float CHW model input."""
     crops = warp_affine(images, crop_to_image, size=(spec.input_size, spec.input_size))
     if spec.channel_order == "BGR":

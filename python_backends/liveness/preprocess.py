@@ -11,7 +11,7 @@ from nvidia.dali import types
 from nvidia.dali.data_node import DataNode
 
 from python_backends.alignment.crops import ANTISPOOF_BOX_SCALE, LANDMARKER_BOX_SCALE, antispoof_crop, landmarker_crop
-from python_backends.alignment.input_spec import ANTISPOOF_INPUT, LANDMARKER_INPUT, CropInputSpec
+from python_backends.imaging.input_spec import ANTISPOOF_INPUT, LANDMARKER_INPUT, ModelInputSpec
 from python_backends.alignment.warped_input import warped_input
 from python_backends.imaging import DecodeSettings, ImagePipeline
 from python_backends.liveness.crop_meta import CropMeta
@@ -25,8 +25,8 @@ class LivenessCrops:
     """Both models' inputs and where the crops lie (config parameters prefixed `landmarker_` /
     `antispoof_`: `input_size`, `mean`, `std`, `channel_order`, `box_scale`)."""
 
-    landmarker: CropInputSpec = LANDMARKER_INPUT
-    antispoof: CropInputSpec = ANTISPOOF_INPUT
+    landmarker: ModelInputSpec = LANDMARKER_INPUT
+    antispoof: ModelInputSpec = ANTISPOOF_INPUT
     landmarker_box_scale: float = LANDMARKER_BOX_SCALE
     antispoof_box_scale: float = ANTISPOOF_BOX_SCALE
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from python_backends.alignment.input_spec import CropInputSpec
+from python_backends.imaging.input_spec import ModelInputSpec
 
 _GREY = {"RGB": (0.299, 0.587, 0.114), "BGR": (0.114, 0.587, 0.299)}
 
 
-def face_sharpness(crops: np.ndarray, spec: CropInputSpec) -> np.ndarray:
+def face_sharpness(crops: np.ndarray, spec: ModelInputSpec) -> np.ndarray:
     """Normalised model inputs [N, 3, S, S] (as `spec` made them) -> SHARPNESS [N, 1] float32."""
     crops = np.asarray(crops, dtype=np.float32)
     pixels = crops * np.asarray(spec.std, np.float32)[:, None, None] + np.asarray(spec.mean, np.float32)[:, None, None]

@@ -13,8 +13,8 @@ from facegate import testdata
 from facegate.paths import MODEL_REPOSITORY
 from python_backends.alignment.arcface import ARCFACE_112
 from python_backends.alignment.embed_preprocess import EmbedPreprocessor, landmarks_batch
-from python_backends.alignment.input_spec import EMBEDDER_INPUT
 from python_backends.imaging import DecodeSettings, InvalidImagesError
+from python_backends.imaging.input_spec import DETECTOR_INPUT, EMBEDDER_INPUT
 
 
 @functools.cache
@@ -56,12 +56,13 @@ def test_same_person_is_closer_than_different_people():
     paths = [MODEL_REPOSITORY / name / "1" / "model.onnx" for name in ("face_detector", "face_embedder")]
     if not all(path.exists() for path in paths):
         pytest.skip("face_detector / face_embedder not built (facegate models build)")
-    from python_backends.detection import DetectionParams, DetectorInputSpec, DetectPreprocessor, Letterbox, find_faces
+    from python_backends.detection import DetectionParams, DetectPreprocessor, Letterbox, find_faces
 
     detector, embedder = (ort.InferenceSession(str(p), providers=["CPUExecutionProvider"]) for p in paths)
     names = ["obama", "obama2", "obama3", "biden", "su", "hao", "anc", "di_yaw45", "single_face"]
     blobs = [testdata.read(name) for name in names]
-    det_input, det_meta = DetectPreprocessor(DetectorInputSpec(input_size=640), DecodeSettings(max_batch_size=16)).run(blobs)
+    detector_input = DETECTOR_INPUT.with_parameters({"input_size": "640"})
+    det_input, det_meta = DetectPreprocessor(detector_input, DecodeSettings(max_batch_size=16)).run(blobs)
     loc, conf, landms = detector.run(["loc", "conf", "landms"], {"input": det_input})
     landmarks = [find_faces(loc[i], conf[i], landms[i], Letterbox.from_meta(det_meta[i]), DetectionParams())[0].landmarks
                  for i in range(len(blobs))]

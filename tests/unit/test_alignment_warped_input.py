@@ -3,14 +3,14 @@ import numpy as np
 from facegate import testdata
 from python_backends.alignment.arcface import ARCFACE_112
 from python_backends.alignment.embed_preprocess import EmbedPreprocessor
-from python_backends.alignment.input_spec import CropInputSpec
+from python_backends.imaging.input_spec import ModelInputSpec
 from python_backends.imaging import DecodeSettings
 
 
 def test_channel_order_and_normalisation_follow_the_spec():
     blob = testdata.read("obama")
-    rgb_spec = CropInputSpec(64, (10.0, 20.0, 30.0), (2.0, 4.0, 8.0), "RGB")
-    bgr_spec = CropInputSpec(64, (30.0, 20.0, 10.0), (8.0, 4.0, 2.0), "BGR")
+    rgb_spec = ModelInputSpec(64, (10.0, 20.0, 30.0), (2.0, 4.0, 8.0), "RGB")
+    bgr_spec = ModelInputSpec(64, (30.0, 20.0, 10.0), (8.0, 4.0, 2.0), "BGR")
     crops = []
     for spec in (rgb_spec, bgr_spec):
         preprocessor = EmbedPreprocessor(spec, DecodeSettings(max_batch_size=1))

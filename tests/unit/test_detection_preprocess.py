@@ -5,8 +5,9 @@ import pytest
 from PIL import Image
 
 from python_backends.detection.letterbox import Letterbox
-from python_backends.detection.preprocess import DetectorInputSpec, DetectPreprocessor
+from python_backends.detection.preprocess import DetectPreprocessor
 from python_backends.imaging import DecodeSettings, InvalidImagesError
+from python_backends.imaging.input_spec import DETECTOR_INPUT, ModelInputSpec
 
 SETTINGS = DecodeSettings(max_batch_size=4, num_threads=1)
 
@@ -18,7 +19,7 @@ def _png(height: int, width: int, rgb: tuple[int, int, int]) -> bytes:
 
 
 def test_letterboxes_into_the_top_left_and_normalises_in_bgr():
-    spec = DetectorInputSpec(input_size=64, mean=(10, 20, 30), std=(1, 2, 4), channel_order="BGR")
+    spec = ModelInputSpec(64, (10, 20, 30), (1, 2, 4), "BGR")
     inputs, meta = DetectPreprocessor(spec, SETTINGS).run([_png(100, 200, (200, 100, 50))])
     assert inputs.shape == (1, 3, 64, 64) and inputs.dtype == np.float32
     assert Letterbox.from_meta(meta[0]) == Letterbox(100, 200, 32, 64, 64)
@@ -29,7 +30,7 @@ def test_letterboxes_into_the_top_left_and_normalises_in_bgr():
 
 
 def test_rgb_order_and_tall_images():
-    spec = DetectorInputSpec(input_size=64, mean=(0, 0, 0), std=(1, 1, 1), channel_order="RGB")
+    spec = ModelInputSpec(64, (0, 0, 0), (1, 1, 1), "RGB")
     inputs, meta = DetectPreprocessor(spec, SETTINGS).run([_png(300, 100, (200, 100, 50)), _png(64, 64, (1, 2, 3))])
     assert Letterbox.from_meta(meta[0]) == Letterbox(300, 100, 64, 21, 64)
     assert np.allclose(inputs[0, :, 10, 10], [200, 100, 50], atol=1) and not inputs[0, :, :, 22:].any()
@@ -38,14 +39,11 @@ def test_rgb_order_and_tall_images():
 
 def test_bad_image_is_named():
     with pytest.raises(InvalidImagesError) as caught:
-        DetectPreprocessor(DetectorInputSpec(), SETTINGS).run([_png(50, 50, (0, 0, 0)), b"\xff\xd8garbage"])
+        DetectPreprocessor(DETECTOR_INPUT, SETTINGS).run([_png(50, 50, (0, 0, 0)), b"\xff\xd8garbage"])
     assert list(caught.value.problems) == [1]
 
 
-def test_spec_from_parameters():
-    spec = DetectorInputSpec.from_parameters({"input_size": "480", "mean": "1,2,3", "std": "4,5,6",
-                                              "channel_order": "rgb"})
-    assert spec == DetectorInputSpec(480, (1, 2, 3), (4, 5, 6), "RGB")
-    assert DetectorInputSpec.from_parameters({}) == DetectorInputSpec()
-    with pytest.raises(ValueError):
-        DetectorInputSpec(channel_order="HSV")
+def test_detector_spec_from_parameters():
+    spec = DETECTOR_INPUT.with_parameters({"input_size": "480", "mean": "1,2,3", "std": "4,5,6", "channel_order": "rgb"})
+    assert spec == ModelInputSpec(480, (1, 2, 3), (4, 5, 6), "RGB")
+    assert DETECTOR_INPUT.with_parameters({}) == ModelInputSpec(320, (104, 117, 127), (1, 1, 1), "BGR")

@@ -33,13 +33,14 @@ def _session(name: str):
 
 @functools.cache
 def _pipeline():
-    from python_backends.detection import DetectionParams, DetectorInputSpec, DetectPreprocessor, Letterbox, find_faces
+    from python_backends.detection import DetectionParams, DetectPreprocessor, Letterbox, find_faces
+    from python_backends.imaging.input_spec import DETECTOR_INPUT
     from python_backends.imaging import DecodeSettings
     from python_backends.liveness.preprocess import LivenessCrops, LivenessPreprocessor, face_placements
 
     detector, landmarker, antispoof = (_session(n) for n in ("face_detector", "face_landmarker", "face_antispoof"))
     settings = DecodeSettings(max_batch_size=16)
-    detect = DetectPreprocessor(DetectorInputSpec(input_size=320), settings)
+    detect = DetectPreprocessor(DETECTOR_INPUT, settings)
     crops = LivenessCrops()
     liveness = LivenessPreprocessor(crops, settings)
 

@@ -1,6 +1,6 @@
 import numpy as np
 
-from python_backends.alignment.input_spec import ANTISPOOF_INPUT, EMBEDDER_INPUT
+from python_backends.imaging.input_spec import ANTISPOOF_INPUT, EMBEDDER_INPUT
 from python_backends.liveness.sharpness import face_sharpness
 
 

@@ -7,13 +7,14 @@ import json
 import numpy as np
 import triton_python_backend_utils as pb_utils
 
-from python_backends.detection import DetectorInputSpec, DetectPreprocessor
+from python_backends.detection import DetectPreprocessor
 from python_backends.imaging import DecodeSettings, InvalidImagesError, model_parameters, run_grouped
+from python_backends.imaging.input_spec import DETECTOR_INPUT
 
 
 class TritonPythonModel:
     def initialize(self, args: dict[str, str]) -> None:
-        spec = DetectorInputSpec.from_parameters(model_parameters(json.loads(args["model_config"])))
+        spec = DETECTOR_INPUT.with_parameters(model_parameters(json.loads(args["model_config"])))
         self._preprocessor = DetectPreprocessor(spec, DecodeSettings.from_triton(args))
 
     def execute(self, requests: list) -> list:

@@ -9,7 +9,7 @@ import triton_python_backend_utils as pb_utils
 
 from python_backends.alignment.embed_preprocess import EmbedPreprocessor, landmarks_batch
 from python_backends.alignment.grouped_requests import run_requests
-from python_backends.alignment.input_spec import EMBEDDER_INPUT
+from python_backends.imaging.input_spec import EMBEDDER_INPUT
 from python_backends.imaging import DecodeSettings, model_parameters
 
 

@@ -1,12 +1,12 @@
 import pytest
 
-from python_backends.alignment.input_spec import EMBEDDER_INPUT, CropInputSpec
+from python_backends.imaging.input_spec import EMBEDDER_INPUT, ModelInputSpec
 
 
 def test_parameters_override_defaults_under_a_prefix():
     params = {"lmk_input_size": "224", "lmk_mean": "1,2,3", "lmk_channel_order": "bgr", "input_size": "99"}
     spec = EMBEDDER_INPUT.with_parameters(params, "lmk_")
-    assert spec == CropInputSpec(224, (1.0, 2.0, 3.0), EMBEDDER_INPUT.std, "BGR")
+    assert spec == ModelInputSpec(224, (1.0, 2.0, 3.0), EMBEDDER_INPUT.std, "BGR")
     assert EMBEDDER_INPUT.with_parameters({}) == EMBEDDER_INPUT
 
 

@@ -1,4 +1,5 @@
-"""What a crop-based model expects as input, read from its preprocessing model's config parameters."""
+"""What an image model expects as input (size, normalisation, channel order), read from its
+preprocessing model's config parameters."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ Triple = tuple[float, float, float]
 
 
 @dataclass(frozen=True)
-class CropInputSpec:
-    """A square `input_size` crop, `(pixel - mean) / std` per channel in `channel_order`, CHW."""
+class ModelInputSpec:
+    """A square `input_size` image (a face crop, or the detector's letterbox), `(pixel - mean) / std`
+    per channel in `channel_order`, CHW."""
 
     input_size: int
     mean: Triple
@@ -21,9 +23,9 @@ class CropInputSpec:
         if self.channel_order not in ("RGB", "BGR"):
             raise ValueError(f"channel_order must be RGB or BGR, got {self.channel_order!r}")
         if len(self.mean) != 3 or len(self.std) != 3 or self.input_size < 8 or 0 in self.std:
-            raise ValueError(f"invalid crop input spec {self}")
+            raise ValueError(f"invalid model input spec {self}")
 
-    def with_parameters(self, params: Mapping[str, str], prefix: str = "") -> CropInputSpec:
+    def with_parameters(self, params: Mapping[str, str], prefix: str = "") -> ModelInputSpec:
         """Override from config parameters `{prefix}input_size`, `{prefix}mean` / `{prefix}std`
         ("127.5,127.5,127.5") and `{prefix}channel_order`."""
         def triple(key: str, default: Triple) -> Triple:
@@ -34,12 +36,13 @@ class CropInputSpec:
                 raise ValueError(f"{prefix + key} needs 3 comma-separated values, got {params[prefix + key]!r}")
             return values  # type: ignore[return-value]
 
-        return CropInputSpec(input_size=int(params.get(prefix + "input_size", self.input_size)),
+        return ModelInputSpec(input_size=int(params.get(prefix + "input_size", self.input_size)),
                              mean=triple("mean", self.mean), std=triple("std", self.std),
                              channel_order=params.get(prefix + "channel_order", self.channel_order).upper())
 
 
 # Defaults from docs/model-contracts.md.
-EMBEDDER_INPUT = CropInputSpec(112, (127.5, 127.5, 127.5), (128.0, 128.0, 128.0))
-LANDMARKER_INPUT = CropInputSpec(192, (0.0, 0.0, 0.0), (255.0, 255.0, 255.0))
-ANTISPOOF_INPUT = CropInputSpec(256, (0.0, 0.0, 0.0), (255.0, 255.0, 255.0))
+DETECTOR_INPUT = ModelInputSpec(320, (104.0, 117.0, 127.0), (1.0, 1.0, 1.0), "BGR")  # RetinaFace MobileNet-0.25
+EMBEDDER_INPUT = ModelInputSpec(112, (127.5, 127.5, 127.5), (128.0, 128.0, 128.0))
+LANDMARKER_INPUT = ModelInputSpec(192, (0.0, 0.0, 0.0), (255.0, 255.0, 255.0))
+ANTISPOOF_INPUT = ModelInputSpec(256, (0.0, 0.0, 0.0), (255.0, 255.0, 255.0))
