@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import itertools
 import threading
 from typing import IO, Callable
 
@@ -14,6 +15,7 @@ class ServerLog:
 
     def __init__(self, pipe: IO[bytes], echo: Callable[[str], None] | None = None) -> None:
         self._lines: collections.deque[str] = collections.deque(maxlen=MAX_LINES)
+        self._appended = 0  # lines ever read, including those the deque has since dropped
         self._lock = threading.Lock()
         self._echo = echo
         self._reader = threading.Thread(target=self._drain, args=(pipe,), name="tritonserver-log", daemon=True)
@@ -22,6 +24,19 @@ class ServerLog:
     def text(self) -> str:
         with self._lock:
             return "".join(self._lines)
+
+    def mark(self) -> int:
+        """A position in the log, for `text_since`."""
+        with self._lock:
+            return self._appended
+
+    def text_since(self, mark: int) -> str:
+        """The lines read after `mark`; LookupError when some of them were already dropped (over MAX_LINES)."""
+        with self._lock:
+            first_kept = self._appended - len(self._lines)
+            if mark < first_kept:
+                raise LookupError(f"{first_kept - mark} lines after the mark were already dropped")
+            return "".join(itertools.islice(self._lines, mark - first_kept, None))
 
     def tail(self, lines: int = 40) -> str:
         with self._lock:
@@ -43,5 +58,6 @@ class ServerLog:
                 line = raw.decode("utf-8", errors="replace")
                 with self._lock:
                     self._lines.append(line)
+                    self._appended += 1
                 if self._echo is not None:
                     self._echo(line)

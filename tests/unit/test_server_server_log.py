@@ -1,5 +1,7 @@
 import os
 
+import pytest
+
 from facegate.server.server_log import ServerLog
 
 
@@ -29,3 +31,14 @@ def test_errors_about_a_model_are_the_error_lines_quoting_its_name():
     assert log.errors_about("detect") == [
         "E0101 model_repository_manager.cc:1460] \"Poll failed for model directory 'detect': bad proto\""
     ]
+
+
+def test_text_since_a_mark_survives_the_line_cap_and_refuses_lost_lines(monkeypatch):
+    monkeypatch.setattr("facegate.server.server_log.MAX_LINES", 3)
+    log = log_of("".join(f"{i}\n" for i in range(5)))  # lines 0 and 1 dropped, 2-4 kept
+    assert log.mark() == 5
+    assert log.text_since(3) == "3\n4\n"
+    assert log.text_since(2) == "2\n3\n4\n"
+    assert log.text_since(5) == ""
+    with pytest.raises(LookupError, match="1 lines"):
+        log.text_since(1)
