@@ -16,7 +16,7 @@ from grpc.experimental import gevent as grpc_gevent
 grpc_gevent.init_gevent()  # grpcio under locust's gevent: without it calls block the other users
 
 from facegate_client import ClientOptions, FacegateClient  # noqa: E402
-from locust import User, between, events, task  # noqa: E402
+from locust import User, between, events  # noqa: E402
 
 from facegate.bench.loadmix import CASES, LoadCase, unexpected  # noqa: E402
 from facegate.bench.material import GENUINE_ACTIONS, Material, load_material  # noqa: E402
@@ -30,8 +30,18 @@ def _load_material(environment, **_kwargs) -> None:
     _material = load_material(int(os.environ.get("FACEGATE_LOADTEST_FRAMES", "16")))
 
 
+def _case_task(case: LoadCase):
+    """A locust task (called with the user) verifying `case`'s material; picked by the case's weight."""
+    def verify_case(user: FacegateUser) -> None:
+        user._verify(case)
+
+    verify_case.__name__ = case.name
+    return verify_case
+
+
 class FacegateUser(User):
     wait_time = between(0.5, 2.0)
+    tasks = {_case_task(case): case.weight for case in CASES.values()}
 
     def on_start(self) -> None:
         self.client = FacegateClient(self.host, ClientOptions(timeout_s=120.0))
@@ -64,19 +74,3 @@ class FacegateUser(User):
             return result
 
         self._timed(f"verify {case.name}", verify)
-
-    @task(CASES["genuine"].weight)
-    def genuine(self) -> None:
-        self._verify(CASES["genuine"])
-
-    @task(CASES["impostor"].weight)
-    def impostor(self) -> None:
-        self._verify(CASES["impostor"])
-
-    @task(CASES["photo_attack"].weight)
-    def photo_attack(self) -> None:
-        self._verify(CASES["photo_attack"])
-
-    @task(CASES["corrupt_frame"].weight)
-    def corrupt_frame(self) -> None:
-        self._verify(CASES["corrupt_frame"])

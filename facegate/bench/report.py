@@ -6,11 +6,10 @@ import platform
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import psutil
 
 from facegate.bench.inprocess_runs import Limit, SequentialRun
-from facegate.bench.served import ServedRun
+from facegate.bench.served import LatencyStats, ServedRun
 
 
 @dataclass(frozen=True)
@@ -65,12 +64,12 @@ def markdown(results: BenchResults, when: str) -> str:
               f"| (a) limit, composed from the stages | - | {_f(limit.verifications_per_s, 3)} | - | - | - | "
               f"{_f(limit.seconds_per_verification)} (wall) | - |"]
     for run in (results.inprocess, results.naive):
-        stats = _percentiles(run.latencies_s)
-        lines.append(f"| {run.label} | 1 | {_f(run.verifications_per_s, 3)} | {stats} | "
+        lines.append(f"| {run.label} | 1 | {_f(run.verifications_per_s, 3)} | "
+                     f"{_percentiles(LatencyStats.of(run.latencies_s))} | "
                      f"{_f(run.cpu_s_per_verification)} | {_decisions(run.decisions)} |")
     for run in (*results.served, results.half_load):
         lines.append(f"| (b) facegate via Triton, gRPC client | {run.load} | {_f(run.verifications_per_s, 3)} | "
-                     f"{_f(run.latency.p50_s)} | {_f(run.latency.p95_s)} | {_f(run.latency.p99_s)} | "
+                     f"{_percentiles(run.latency)} | "
                      f"{_f(run.server_cpu_s_per_verification)} (server) | {_decisions(run.decisions)}"
                      f"{f', {run.failures} failed' if run.failures else ''} |")
     lines += ["", "### Ratios", "", "| ratio | value | target |", "| --- | --- | --- |"]
@@ -86,8 +85,8 @@ def markdown(results: BenchResults, when: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _percentiles(latencies: list[float]) -> str:
-    return " | ".join(_f(float(value)) for value in np.percentile(latencies, [50, 95, 99]))
+def _percentiles(latency: LatencyStats) -> str:
+    return f"{_f(latency.p50_s)} | {_f(latency.p95_s)} | {_f(latency.p99_s)}"
 
 
 def _decisions(decisions: dict[str, int]) -> str:
