@@ -41,6 +41,7 @@ MIN_VERIFIES = 200
 CONCURRENCY = 4
 KILL_AFTER = 40
 AFTER_RESTART = 20  # verifications completed after the killed node is back
+TAKE_BACK_WITHIN_S = 30  # the client probes a failed node at most every 2 s (options below)
 REAL_EVERY = 8
 
 
@@ -79,10 +80,20 @@ def test_a_killed_node_is_left_and_taken_back_and_no_verify_runs_twice(triton_se
             back_at.set()
 
         pending, submitted, killed_snapshot, restarter = {}, 0, None, None
-        done_after_back = 0
-        while pending or submitted < MIN_VERIFIES or not back_at.is_set() or done_after_back < AFTER_RESTART:
-            while len(pending) < CONCURRENCY and (submitted < MIN_VERIFIES or not back_at.is_set()
-                                                 or done_after_back < AFTER_RESTART):
+        done_after_back, back_since, taken_back = 0, None, False
+
+        def more_needed() -> bool:
+            """Until 200 ran, the node is back, and it answered some of the 20+ calls made since."""
+            nonlocal back_since, taken_back
+            if back_at.is_set() and not taken_back:
+                back_since = back_since or time.monotonic()
+                taken_back = verifies_executed(restarted[0].grpc_url) > 0
+                assert taken_back or time.monotonic() - back_since < TAKE_BACK_WITHIN_S, (
+                    f"the restarted node got no verify within {TAKE_BACK_WITHIN_S} s of being ready")
+            return submitted < MIN_VERIFIES or not taken_back or done_after_back < AFTER_RESTART
+
+        while pending or more_needed():
+            while len(pending) < CONCURRENCY and more_needed():
                 pending[pool.submit(_verify_once, client, submitted)] = submitted
                 submitted += 1
             if restarter is not None and not restarter.is_alive() and not back_at.is_set():
