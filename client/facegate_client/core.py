@@ -1,0 +1,96 @@
+"""ClientCore: what FacegateClient and AsyncFacegateClient share, so that the two differ only in how
+they wait (blocking or awaited): options, the node rotation, request checks, and the bookkeeping of
+each attempt on a node (InsightFace-REST keeps its sync and async clients side by side the same way)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import tritonclient.grpc as grpcclient
+from tritonclient.utils import InferenceServerException
+
+from facegate_client.calls import (
+    Call,
+    Deadline,
+    challenge_call,
+    first_output,
+    headers,
+    judge_failure,
+    request_id_or_new,
+    verify_call,
+)
+from facegate_client.endpoints import EndpointPool
+from facegate_client.errors import DeadlineExceeded, FacegateError
+from facegate_client.health import EndpointHealth
+from facegate_client.options import ClientOptions, endpoint_list
+from facegate_client.results import Action
+from facegate_client.validation import check_actions, check_verify_request
+
+
+class ClientCore:
+    """Subclasses name the tritonclient class their nodes use (blocking or asyncio)."""
+
+    node_class: type
+
+    def __init__(self, urls: str | Sequence[str], options: ClientOptions | None = None) -> None:
+        self.options = options or ClientOptions()
+        self._pool = EndpointPool(
+            endpoint_list(urls),
+            probe_interval_s=self.options.probe_interval_s,
+            max_probe_interval_s=self.options.max_probe_interval_s,
+        )
+        arguments = self.options.connection_arguments()
+        self._nodes = {url: self.node_class(url, **arguments) for url in self._pool.urls}
+
+    def _challenge_call(self, mirrored: bool, actions: Sequence[Action | str] | None, request_id: str | None) -> Call:
+        check_actions(actions)
+        return challenge_call(mirrored, actions, request_id_or_new(request_id))
+
+    def _verify_call(
+        self, id_photo: bytes, frames: Sequence[bytes], token: str, request_id: str | None, return_embeddings: bool
+    ) -> Call:
+        check_verify_request(id_photo, frames, token, self.options.limits)
+        return verify_call(id_photo, frames, token, request_id_or_new(request_id), return_embeddings)
+
+    def _health_timeout(self, timeout: float | None) -> float:
+        return min(timeout or self.options.probe_timeout_s, self.options.timeout_s)
+
+    def _probed(self, url: str, answer: bool | InferenceServerException) -> EndpointHealth:
+        """Takes a node in or out of rotation by its answer to a readiness probe."""
+        if isinstance(answer, InferenceServerException):
+            ready, error = False, answer.message() or str(answer)
+        else:
+            ready, error = answer, None if answer else "not ready"
+        (self._pool.report_success if ready else self._pool.report_failure)(url)
+        return EndpointHealth(url, ready, error)
+
+    def _deadline(self, timeout: float | None) -> Deadline:
+        return Deadline(timeout or self.options.timeout_s)
+
+    def _no_slot(self, call: Call) -> DeadlineExceeded:
+        return DeadlineExceeded(f"{self.options.max_in_flight} calls were in flight until the deadline; "
+                                "nothing was sent", request_id=call.request_id)
+
+    def _infer_arguments(self, call: Call, deadline: Deadline) -> dict[str, Any]:
+        return {
+            "model_name": call.model,
+            "inputs": call.inputs,
+            "outputs": [grpcclient.InferRequestedOutput(call.output)],
+            "request_id": call.request_id,
+            "headers": headers(call.request_id, self.options.metadata()),
+            "client_timeout": deadline.remaining(call.request_id),
+        }
+
+    def _attempt_failed(self, url: str, failure: InferenceServerException, call: Call) -> FacegateError:
+        """The error to raise if no other node takes the call; raises it now if none may."""
+        outcome = judge_failure(failure, call)
+        if outcome.node_failed:
+            self._pool.report_failure(url)
+        if not outcome.try_next:
+            raise outcome.error from None
+        return outcome.error
+
+    def _attempt_succeeded(self, url: str, result: grpcclient.InferResult, call: Call) -> Any:
+        self._pool.report_success(url)
+        return call.parse(first_output(result, call.output))
