@@ -7,7 +7,6 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MODEL_REPOSITORY = REPO_ROOT / "model_repository"
-PYTHON_BACKENDS = REPO_ROOT / "python_backends"
 
 
 def cache_dir() -> Path:

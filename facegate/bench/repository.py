@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +15,3 @@ def model_config(name: str, repository: Path = MODEL_REPOSITORY) -> dict[str, An
     """The config as the JSON dict a Python-backend model gets in `args["model_config"]`."""
     message = text_format.Parse((repository / name / "config.pbtxt").read_text(), model_config_pb2.ModelConfig())
     return json_format.MessageToDict(message, preserving_proto_field_name=True)
-
-
-@dataclass(frozen=True)
-class ModelFiles:
-    config: dict[str, Any]
-    onnx: Path
-
-
-def onnx_model(name: str, repository: Path = MODEL_REPOSITORY) -> ModelFiles:
-    return ModelFiles(model_config(name, repository), repository / name / "1" / "model.onnx")

@@ -15,9 +15,8 @@ the liveness and embedding inference.
 from __future__ import annotations
 
 import dataclasses
-import enum
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -74,17 +73,6 @@ class Decision:
         ordered = sorted(reasons, key=lambda reason: (reason.verdict is not verdict, _ORDER[reason]))
         return cls(verdict, tuple(ordered), **figures)
 
-    def as_dict(self) -> dict:
-        """JSON-ready: enums as their string values."""
-        return _plain(asdict(self))
-
-
-def _plain(value):
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    return value.value if isinstance(value, enum.Enum) else value
 
 
 def screen(

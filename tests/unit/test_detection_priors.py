@@ -1,4 +1,3 @@
-import numpy as np
 import pytest
 
 from python_backends.detection.priors import PriorSpec, prior_boxes
