@@ -18,6 +18,7 @@ from python_backends.decision import ChallengeIssuer, ChallengePolicy, Challenge
 from python_backends.imaging import model_parameters
 from python_backends.verify.ensembles import InferenceFailed
 from python_backends.verify.model_versions import model_versions
+from python_backends.verify.outcome_metrics import OutcomeMetrics
 from python_backends.verify.parameters import from_parameters
 from python_backends.verify.pipeline import Verification, VerifyInputs
 from python_backends.verify.request import ChallengeRequest, RequestError, VerifyOptions, token_text
@@ -43,6 +44,10 @@ def _one(request, name: str) -> bytes | None:
     if items is not None and len(items) != 1:
         raise RequestError(f"{name} must hold exactly one element")
     return items[0] if items else None
+
+
+def _counter_family(name: str, description: str) -> pb_utils.MetricFamily:
+    return pb_utils.MetricFamily(name=name, description=description, kind=pb_utils.MetricFamily.COUNTER)
 
 
 def _error(message: str, code=None) -> pb_utils.InferenceResponse:
@@ -81,6 +86,7 @@ class VerifyModel:
         self._verification = Verification(verifier, config, TritonEnsembles(split))
         self._allow_embeddings = settings.allow_embeddings
         self._models = model_versions(Path(args["model_repository"]).parent)
+        self._metrics = OutcomeMetrics(_counter_family)
 
     async def execute(self, requests: list) -> list:
         return list(await asyncio.gather(*(self._respond(request) for request in requests)))
@@ -94,11 +100,15 @@ class VerifyModel:
                                   token_text(_one(request, "TOKEN") or b""))
             outcome = await self._verification.run(inputs)
         except RequestError as error:
+            self._metrics.failed("invalid_request")
             return _error(f"{error} (request_id {request_id})", pb_utils.TritonError.INVALID_ARG)
         except InferenceFailed as failure:
+            self._metrics.failed("inference_failed")
             return _error(f"inference failed in {failure.model} (request_id {request_id})")
         except Exception as error:  # noqa: BLE001 - the message could quote input data: type only
+            self._metrics.failed("internal")
             return _error(f"internal error {type(error).__name__} (request_id {request_id})")
+        self._metrics.decided(outcome.decision.decision, outcome.decision.reasons)
         with_embeddings = options.return_embeddings and self._allow_embeddings
         document = result_document(outcome, request_id, self._models, with_embeddings)
         return pb_utils.InferenceResponse(output_tensors=[_json_output("RESULT", document)])
