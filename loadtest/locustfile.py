@@ -1,15 +1,17 @@
 """Locust user for facegate: the real client (challenge, then verify with real frames) in a realistic mix.
 
 Run through `make loadtest` / `python -m facegate.bench.loadtest`, which sets the host (gRPC
-`host:port`, or several separated by commas: the client fails over between them) and
-FACEGATE_LOADTEST_FRAMES. Each call type is its own row in locust's statistics; a verify whose
-decision is not the one its material must get counts as a failure of that row.
+`host:port`, or several separated by commas: the client fails over between them),
+FACEGATE_LOADTEST_FRAMES and FACEGATE_LOADTEST_SUMMARY (where the final statistics go). Each call
+type is its own row in locust's statistics; a verify whose decision is not the one its material
+must get counts as a failure of that row.
 """
 
 from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 from grpc.experimental import gevent as grpc_gevent
 
@@ -19,15 +21,18 @@ from facegate_client import ClientOptions, FacegateClient  # noqa: E402
 from locust import User, between, events  # noqa: E402
 
 from facegate.bench.loadmix import CASES, LoadCase, unexpected  # noqa: E402
+from facegate.bench.loadtest import SUMMARY_ENV, write_summary  # noqa: E402
 from facegate.bench.material import GENUINE_ACTIONS, Material, load_material  # noqa: E402
 
 _material: Material | None = None
 
 
 @events.init.add_listener
-def _load_material(environment, **_kwargs) -> None:
+def _set_up(environment, **_kwargs) -> None:
     global _material
     _material = load_material(int(os.environ.get("FACEGATE_LOADTEST_FRAMES", "16")))
+    if summary_path := os.environ.get(SUMMARY_ENV):
+        environment.events.quit.add_listener(lambda **_: write_summary(environment.stats, Path(summary_path)))
 
 
 def _case_task(case: LoadCase):

@@ -1,23 +1,29 @@
 """`python -m facegate.bench.loadtest` (`make loadtest`): locust headless with loadtest/locustfile.py against
 a server it starts (or `--host host:port[,host:port...]`), bounded users and time; writes locust's CSV and
-HTML report and prints a summary: requests/s, p50/p95/p99 and failures per call type."""
+HTML report and prints a summary: requests/s, p50/p95/p99 and failures per call type.
+
+The summary comes from locust's statistics as they stand when it quits (written by the locustfile on
+locust's `quit` event): its CSV is rewritten only once a second, so it can miss the calls that
+finished during the graceful stop."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
+import json
 import os
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from facegate.bench.local_server import local_server
 from facegate.paths import REPO_ROOT
 
 LOCUSTFILE = REPO_ROOT / "loadtest" / "locustfile.py"
+SUMMARY_ENV = "FACEGATE_LOADTEST_SUMMARY"
+PERCENTILES = (0.5, 0.95, 0.99)
 
 
 @dataclass(frozen=True)
@@ -31,29 +37,44 @@ class CallStats:
     p99_ms: float
 
 
-def read_stats(stats_csv: Path) -> list[CallStats]:
-    """Rows of locust's `<prefix>_stats.csv`, the 'Aggregated' row last."""
-    def number(text: str) -> float:
-        return float(text) if text not in ("", "N/A") else float("nan")
-
-    with stats_csv.open(newline="") as handle:
-        return [CallStats(row["Name"], int(row["Request Count"]), int(row["Failure Count"]),
-                          number(row["Requests/s"]), number(row["50%"]), number(row["95%"]), number(row["99%"]))
-                for row in csv.DictReader(handle)]
+@dataclass(frozen=True)
+class Failures:
+    name: str
+    error: str
+    occurrences: int
 
 
-def read_failures(failures_csv: Path) -> list[tuple[str, str, int]]:
-    """(call name, error, occurrences) from locust's `<prefix>_failures.csv`."""
-    with failures_csv.open(newline="") as handle:
-        return [(row["Name"], row["Error"], int(row["Occurrences"])) for row in csv.DictReader(handle)]
+def _call_stats(entry) -> CallStats:
+    p50, p95, p99 = (float(entry.get_response_time_percentile(p)) if entry.num_requests else float("nan")
+                     for p in PERCENTILES)
+    return CallStats(entry.name, entry.num_requests, entry.num_failures, entry.total_rps, p50, p95, p99)
 
 
-def summary(stats: list[CallStats], failures: list[tuple[str, str, int]]) -> str:
+def final_stats(stats) -> tuple[list[CallStats], list[Failures]]:
+    """Per call (by name), then 'Aggregated'; failures by call and error, as locust's CSV has them."""
+    calls = [_call_stats(entry) for entry in sorted(stats.entries.values(), key=lambda entry: entry.name)]
+    failures = [Failures(error.name, error.parse_error(error.error), error.occurrences)
+                for error in sorted(stats.errors.values(), key=lambda error: (error.name, -error.occurrences))]
+    return [*calls, _call_stats(stats.total)], failures
+
+
+def write_summary(stats, path: Path) -> None:
+    """`stats`: locust's RequestStats."""
+    calls, failures = final_stats(stats)
+    path.write_text(json.dumps({"calls": [asdict(c) for c in calls], "failures": [asdict(f) for f in failures]}))
+
+
+def read_summary(path: Path) -> tuple[list[CallStats], list[Failures]]:
+    document = json.loads(path.read_text())
+    return [CallStats(**call) for call in document["calls"]], [Failures(**f) for f in document["failures"]]
+
+
+def summary(stats: list[CallStats], failures: list[Failures]) -> str:
     lines = [f"{'call':<22} {'requests':>8} {'failed':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"]
     lines += [f"{row.name:<22} {row.requests:>8} {row.failures:>6} {row.requests_per_s:>7.2f} {row.p50_ms:>8.0f} "
               f"{row.p95_ms:>8.0f} {row.p99_ms:>8.0f}" for row in stats]
     lines.append("failures by type:" if failures else "failures by type: none")
-    lines += [f"  {name}: {count} x {error}" for name, error, count in failures]
+    lines += [f"  {failure.name}: {failure.occurrences} x {failure.error}" for failure in failures]
     return "\n".join(lines)
 
 
@@ -80,8 +101,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     args.out_dir.mkdir(parents=True, exist_ok=True)
-    prefix, html = args.out_dir / "locust", args.out_dir / "locust.html"
-    environment = {**os.environ, "FACEGATE_LOADTEST_FRAMES": str(args.frames)}
+    prefix, html, final = args.out_dir / "locust", args.out_dir / "locust.html", args.out_dir / "summary.json"
+    final.unlink(missing_ok=True)
+    environment = {**os.environ, "FACEGATE_LOADTEST_FRAMES": str(args.frames), SUMMARY_ENV: str(final)}
     with _target(args.host) as host:
         print(f"locust: {args.users} users for {args.run_time} against {host}", flush=True)
         command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--only-summary",
@@ -89,12 +111,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                    "--stop-timeout", "120", "--host", host, "--csv", str(prefix), "--html", str(html),
                    "--loglevel", "WARNING"]
         code = subprocess.run(command, env=environment, check=False).returncode
-    stats_csv = Path(f"{prefix}_stats.csv")
-    if not stats_csv.exists():
+    if not final.exists():
         print(f"locust wrote no statistics (exit {code})", file=sys.stderr)
         return code or 1
-    print(summary(read_stats(stats_csv), read_failures(Path(f"{prefix}_failures.csv"))))
-    print(f"wrote {stats_csv}, {html}")
+    print(summary(*read_summary(final)))
+    print(f"wrote {prefix}_stats.csv, {html}, {final}")
     return 0 if code in (0, 1) else code  # locust exits 1 when any request failed: the summary says which
 
 
