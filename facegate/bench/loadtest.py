@@ -38,7 +38,9 @@ class CallStats:
 
 
 @dataclass(frozen=True)
-class Failures:
+class FailureType:
+    """One call type's failures with one error (locust's failures table row)."""
+
     name: str
     error: str
     occurrences: int
@@ -50,10 +52,10 @@ def _call_stats(entry) -> CallStats:
     return CallStats(entry.name, entry.num_requests, entry.num_failures, entry.total_rps, p50, p95, p99)
 
 
-def final_stats(stats) -> tuple[list[CallStats], list[Failures]]:
+def final_stats(stats) -> tuple[list[CallStats], list[FailureType]]:
     """Per call (by name), then 'Aggregated'; failures by call and error, as locust's CSV has them."""
     calls = [_call_stats(entry) for entry in sorted(stats.entries.values(), key=lambda entry: entry.name)]
-    failures = [Failures(error.name, error.parse_error(error.error), error.occurrences)
+    failures = [FailureType(error.name, error.parse_error(error.error), error.occurrences)
                 for error in sorted(stats.errors.values(), key=lambda error: (error.name, -error.occurrences))]
     return [*calls, _call_stats(stats.total)], failures
 
@@ -64,12 +66,12 @@ def write_summary(stats, path: Path) -> None:
     path.write_text(json.dumps({"calls": [asdict(c) for c in calls], "failures": [asdict(f) for f in failures]}))
 
 
-def read_summary(path: Path) -> tuple[list[CallStats], list[Failures]]:
+def read_summary(path: Path) -> tuple[list[CallStats], list[FailureType]]:
     document = json.loads(path.read_text())
-    return [CallStats(**call) for call in document["calls"]], [Failures(**f) for f in document["failures"]]
+    return [CallStats(**call) for call in document["calls"]], [FailureType(**f) for f in document["failures"]]
 
 
-def summary(stats: list[CallStats], failures: list[Failures]) -> str:
+def summary(stats: list[CallStats], failures: list[FailureType]) -> str:
     lines = [f"{'call':<22} {'requests':>8} {'failed':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"]
     lines += [f"{row.name:<22} {row.requests:>8} {row.failures:>6} {row.requests_per_s:>7.2f} {row.p50_ms:>8.0f} "
               f"{row.p95_ms:>8.0f} {row.p99_ms:>8.0f}" for row in stats]

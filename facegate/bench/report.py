@@ -76,8 +76,8 @@ def markdown(results: BenchResults, when: str) -> str:
     targets = {"served / limit (a)": ">= 0.85", "served / naive (c)": ">= 1.5", "p99 at half load / lone p50": "<= 2"}
     for name, value in results.ratios().items():
         lines.append(f"| {name} | {_f(value)} | {targets.get(name, '')} |")
-    lines += ["", f"Saturation: {results.saturation.load}. Half load: calls started evenly spaced at half the saturation "
-              f"throughput ({results.half_load.load}); lone request: {results.lone.load}.",
+    lines += ["", f"Saturation: {results.saturation.load}. Half load: calls started evenly spaced at half the "
+              f"saturation throughput ({results.half_load.load}); lone request: {results.lone.load}.",
               "", "### Server processes at saturation (CPU seconds during the run, peak resident memory)", "",
               "| process (model instance) | CPU s | peak RSS MiB |", "| --- | --- | --- |"]
     for usage in results.saturation.processes:

@@ -83,8 +83,8 @@ def _client(url: str, in_flight: int) -> FacegateClient:
     return FacegateClient(url, ClientOptions(timeout_s=300.0, max_in_flight=max(16, in_flight)))
 
 
-def _run(server_pid: int, load: Callable[[_Tally, float], None], concurrency: int | None, rate_per_s: float | None, warmup_s: float,
-         seconds: float) -> ServedRun:
+def _run(server_pid: int, load: Callable[[_Tally, float], None], concurrency: int | None, rate_per_s: float | None,
+         warmup_s: float, seconds: float) -> ServedRun:
     """`load(tally, seconds)` after `warmup_s` of it; the calls still running at the end finish and count,
     over the whole elapsed time. Also the server's CPU time and peak memory meanwhile."""
     if warmup_s > 0:

@@ -37,8 +37,8 @@ class ModelInputSpec:
             return values  # type: ignore[return-value]
 
         return ModelInputSpec(input_size=int(params.get(prefix + "input_size", self.input_size)),
-                             mean=triple("mean", self.mean), std=triple("std", self.std),
-                             channel_order=params.get(prefix + "channel_order", self.channel_order).upper())
+                              mean=triple("mean", self.mean), std=triple("std", self.std),
+                              channel_order=params.get(prefix + "channel_order", self.channel_order).upper())
 
 
 # Defaults from docs/model-contracts.md.

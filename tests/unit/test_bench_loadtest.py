@@ -5,7 +5,7 @@ go through write_summary in tests/integration/test_loadtest_smoke.py."""
 import math
 from dataclasses import dataclass, field
 
-from facegate.bench.loadtest import Failures, final_stats, read_summary, summary, write_summary
+from facegate.bench.loadtest import FailureType, final_stats, read_summary, summary, write_summary
 
 
 @dataclass
@@ -57,8 +57,8 @@ def test_final_stats_per_call_by_name_then_aggregated_with_failures_by_type():
     assert [call.name for call in calls] == ["challenge", "verify genuine", "Aggregated"]
     assert [(call.requests, call.failures) for call in calls] == [(3, 0), (4, 1), (7, 1)]
     assert (calls[0].p50_ms, calls[1].p99_ms, calls[2].requests_per_s) == (12, 14400, 1.2)
-    assert failures == [Failures("challenge", "TimeoutError()", 2),
-                        Failures("verify genuine", "AssertionError('expected ACCEPT, got RETRY')", 1)]
+    assert failures == [FailureType("challenge", "TimeoutError()", 2),
+                        FailureType("verify genuine", "AssertionError('expected ACCEPT, got RETRY')", 1)]
 
 
 def test_summary_round_trips_through_its_file_and_reads_clearly(tmp_path):
