@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import signal
 import sys
@@ -58,6 +59,12 @@ def parse_args(argv: Sequence[str] | None) -> ServerConfig:
     parser.add_argument("--tls-key-file", type=Path, metavar="PEM", help="the certificate's private key")
     parser.add_argument("--tls-client-ca-file", type=Path, metavar="PEM",
                         help="mutual TLS: admit only gRPC clients whose certificate this CA signed")
+    parser.add_argument("--grpc-max-connection-age", type=_positive_seconds, metavar="SECONDS",
+                        help="close gRPC connections this old, so clients reconnect and spread over a fleet's "
+                             "nodes again; default: never")
+    parser.add_argument("--grpc-max-connection-age-grace", type=_positive_seconds, metavar="SECONDS",
+                        help="calls in flight on an aged connection may run this much longer (longer than "
+                             "the longest verify)")
     args = parser.parse_args(argv)
     return ServerConfig(
         model_repository=args.model_repository,
@@ -75,7 +82,16 @@ def parse_args(argv: Sequence[str] | None) -> ServerConfig:
         api_key=_api_key(args.api_key_file, API_KEY_ENV, args.api_key_header, parser),
         operator_key=_api_key(args.operator_key_file, OPERATOR_KEY_ENV, args.operator_key_header, parser),
         tls=_tls(args, parser),
+        max_connection_age_s=args.grpc_max_connection_age,
+        max_connection_age_grace_s=args.grpc_max_connection_age_grace,
     )
+
+
+def _positive_seconds(text: str) -> float:
+    seconds = float(text)
+    if not 0 < seconds < math.inf:
+        raise argparse.ArgumentTypeError("must be a positive number of seconds")
+    return seconds
 
 
 def _api_key(path: Path | None, variable: str, header: str, parser: argparse.ArgumentParser) -> ApiKey | None:

@@ -106,6 +106,13 @@ class ServerConfig:
     """Demo mode: `challenge` callers may choose the action order."""
     allow_embeddings: bool = False
     """`verify` callers may ask for the embeddings in the answer."""
+    max_connection_age_s: float | None = None
+    """gRPC connections older than this are closed (GOAWAY) and clients reconnect, so that behind a
+    Kubernetes Service each client's HTTP/2 connection is re-balanced over the pods as they scale
+    (Triton issues #6177, #7264); None: Triton's default, connections live forever."""
+    max_connection_age_grace_s: float | None = None
+    """How long calls in flight on an aged connection may still run before it is closed; it must
+    outlast the longest verify."""
 
     @property
     def grpc_url(self) -> str:
@@ -150,4 +157,10 @@ def server_arguments(config: ServerConfig, backend_directory: Path, shm_prefix: 
         *(config.api_key.arguments(CARRIER_PROTOCOLS) if config.api_key else []),
         *(config.operator_key.arguments(OPERATOR_PROTOCOLS) if config.operator_key else []),
         *(config.tls.arguments() if config.tls else []),
+        *_milliseconds("--grpc-max-connection-age", config.max_connection_age_s),
+        *_milliseconds("--grpc-max-connection-age-grace", config.max_connection_age_grace_s),
     ]
+
+
+def _milliseconds(option: str, seconds: float | None) -> list[str]:
+    return [] if seconds is None else [f"{option}={round(seconds * 1000)}"]

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from facegate.server.cli import parse_args
-from facegate.server.config import Device, ServerConfig, ServerTls
+from facegate.server.config import Device, ServerConfig, ServerTls, server_arguments
 
 
 def test_defaults_are_tritons_ports_on_the_projects_repository():
@@ -72,3 +72,19 @@ def test_an_unusable_api_key_stops_the_command(tmp_path):
         parse_args(["--api-key-file", str(path)])
     with pytest.raises(SystemExit):
         parse_args(["--api-key-file", str(tmp_path / "missing")])
+
+
+def test_grpc_connection_age_is_passed_to_triton_in_milliseconds(tmp_path):
+    config = parse_args(["--grpc-max-connection-age", "300", "--grpc-max-connection-age-grace", "45.5"])
+    assert (config.max_connection_age_s, config.max_connection_age_grace_s) == (300.0, 45.5)
+    arguments = server_arguments(config, tmp_path, "p_")
+    assert "--grpc-max-connection-age=300000" in arguments
+    assert "--grpc-max-connection-age-grace=45500" in arguments
+    assert not any("connection-age" in argument for argument in server_arguments(parse_args([]), tmp_path, "p_"))
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "inf", "nan", "soon"])
+def test_grpc_connection_age_must_be_positive_seconds(value, capsys):
+    with pytest.raises(SystemExit):
+        parse_args(["--grpc-max-connection-age", value])
+    assert "--grpc-max-connection-age" in capsys.readouterr().err
