@@ -4,7 +4,7 @@ VENV := .venv
 BUILD_VENV := .venv-build
 BIN := $(VENV)/bin
 
-.PHONY: demo test models unit bench loadtest clean
+.PHONY: demo test models unit bench loadtest clean deploy-check prometheus
 
 $(VENV)/.installed: pyproject.toml client/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,18 @@ models: $(VENV)/.installed $(BUILD_VENV)/.installed
 demo: models
 	$(BIN)/facegate demo
 
-test: models
+test: models prometheus
 	$(BIN)/python -m pytest -q
+
+# promtool and prometheus (Debian package) for deploy-check and the autoscaling rehearsal test.
+prometheus:
+	@command -v promtool >/dev/null && command -v prometheus >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus)
+
+# Renders deploy/overlays/* into build/deploy/<overlay>.yaml and checks them offline (docs/deploy.md);
+# tests/unit/test_deploy_check.py runs the same checks in `make test`.
+deploy-check: $(VENV)/.installed prometheus
+	$(BIN)/python -m facegate.deploycheck
 
 # The limit, the naive baseline and facegate via Triton in one run; writes docs/benchmark.md + .png.
 bench: models

@@ -32,7 +32,7 @@ class ModelState:
     reason: str
 
 
-class _HttpProbe:
+class HttpProbe:
     def __init__(self, http_url: str, headers: dict[str, str]) -> None:
         self._base = f"http://{http_url}/v2"
         self._headers = headers
@@ -63,7 +63,7 @@ def wait_until_ready(
     """Returns the READY models, or raises ServerStartError once a model has failed to load,
     the server exits, or `timeout_s` passes. `headers`: the operator key's, when there is one."""
     deadline = time.monotonic() + timeout_s
-    probe = _HttpProbe(http_url, headers or {})
+    probe = HttpProbe(http_url, headers or {})
     while time.monotonic() < deadline:
         if process.poll() is not None:
             log.wait_closed(timeout_s=5)
