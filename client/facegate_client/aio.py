@@ -87,6 +87,8 @@ class AsyncFacegateClient(ClientCore):
         except asyncio.TimeoutError:
             raise self._no_slot(call) from None
         try:
+            for node in self._refresh_nodes():
+                await node.close()
             self._probe_due_nodes()
             last = None
             for url in self._pool.order(call.model):

@@ -4,6 +4,8 @@ each attempt on a node (InsightFace-REST keeps its sync and async clients side b
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,10 +22,11 @@ from facegate_client.calls import (
     request_id_or_new,
     verify_call,
 )
-from facegate_client.endpoints import EndpointPool
-from facegate_client.errors import DeadlineExceeded, FacegateError
+from facegate_client.endpoints import Clock, EndpointPool
+from facegate_client.errors import DeadlineExceeded, FacegateError, Unavailable
 from facegate_client.health import EndpointHealth
 from facegate_client.options import ClientOptions, endpoint_list
+from facegate_client.resolution import DnsName
 from facegate_client.results import Action
 from facegate_client.validation import check_actions, check_verify_request
 
@@ -33,15 +36,67 @@ class ClientCore:
 
     node_class: type
 
-    def __init__(self, urls: str | Sequence[str], options: ClientOptions | None = None) -> None:
+    def __init__(self, urls: str | Sequence[str], options: ClientOptions | None = None,
+                 clock: Clock = time.monotonic) -> None:
         self.options = options or ClientOptions()
+        entries = endpoint_list(urls)
+        self._names = [name for name in map(DnsName.parse, entries) if name is not None]
+        self._static = [url for url in entries if DnsName.parse(url) is None]
+        self._tls_hosts: dict[str, str] = {}
+        self._clock = clock
+        self._resolved_at = clock()
+        self._retired: dict[str, float] = {}
+        self._resolving = threading.Lock()
+        nodes = self._static + self._resolve()
+        if not nodes:
+            raise Unavailable(f"{', '.join(entries)}: no address resolved")
         self._pool = EndpointPool(
-            endpoint_list(urls),
+            nodes,
             probe_interval_s=self.options.probe_interval_s,
             max_probe_interval_s=self.options.max_probe_interval_s,
         )
-        arguments = self.options.connection_arguments()
-        self._nodes = {url: self.node_class(url, **arguments) for url in self._pool.urls}
+        self._nodes = {url: self._connect(url) for url in self._pool.urls}
+
+    def _connect(self, url: str) -> Any:
+        return self.node_class(url, **self.options.connection_arguments(self._tls_hosts.get(url)))
+
+    def _resolve(self) -> list[str]:
+        """The addresses of every DNS name now, not already a static node; a name that fails to resolve adds none."""
+        addresses: dict[str, None] = {}
+        for name in self._names:
+            try:
+                resolved = name.resolve()
+            except OSError:
+                continue
+            for url in resolved:
+                self._tls_hosts[url] = name.host
+                addresses[url] = None
+        return [url for url in addresses if url not in self._static]
+
+    def _refresh_nodes(self) -> list[Any]:
+        """Re-resolves the DNS names when `resolve_interval_s` has passed: new addresses join the rotation,
+        gone ones leave it. A node that left stays connected for one whole-call deadline (calls in flight
+        on it finish), then is returned for the caller to close. No address at all keeps the last ones."""
+        now = self._clock()
+        if not self._names or now - self._resolved_at < self.options.resolve_interval_s:
+            return []
+        if not self._resolving.acquire(blocking=False):
+            return []
+        try:
+            self._resolved_at = now
+            resolved = self._resolve()
+            if resolved:
+                added, removed = self._pool.replace(self._static + resolved)
+                for url in added:
+                    self._retired.pop(url, None)
+                    self._nodes.setdefault(url, self._connect(url))
+                self._retired.update((url, now) for url in removed)
+            expired = [url for url, since in self._retired.items() if now - since > self.options.timeout_s]
+            for url in expired:
+                del self._retired[url]
+            return [self._nodes.pop(url) for url in expired]
+        finally:
+            self._resolving.release()
 
     def _challenge_call(self, mirrored: bool, actions: Sequence[Action | str] | None, request_id: str | None) -> Call:
         check_actions(actions)

@@ -62,6 +62,16 @@ class EndpointPool:
             start = cursor % len(healthy) if healthy else 0
             return healthy[start:] + healthy[:start] + [node.url for node in failed]
 
+    def replace(self, urls: Sequence[str]) -> tuple[list[str], list[str]]:
+        """Makes `urls` the nodes (a fleet behind a DNS name changed); nodes that stay keep their
+        health and backoff, new ones start healthy. Returns the added and the removed urls."""
+        if not urls or len(set(urls)) != len(urls):
+            raise ValueError("at least one endpoint is required, without duplicates")
+        with self._lock:
+            current = {node.url: node for node in self._nodes}
+            self._nodes = [current.get(url) or _Node(url) for url in urls]
+        return [url for url in urls if url not in current], [url for url in current if url not in set(urls)]
+
     def due_probes(self) -> list[str]:
         """Failed nodes whose probe is due; each is handed out once per interval."""
         now = self._clock()

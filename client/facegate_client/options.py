@@ -21,24 +21,29 @@ class ClientOptions:
     probe_interval_s: float = 1.0  # first probe of a failed node; doubles up to max_probe_interval_s
     max_probe_interval_s: float = 30.0
     probe_timeout_s: float = 2.0
+    resolve_interval_s: float = 30.0  # how often a dns:///host:port name is resolved again
+
 
     def __post_init__(self) -> None:
-        if self.timeout_s <= 0 or self.probe_timeout_s <= 0:
+        if self.timeout_s <= 0 or self.probe_timeout_s <= 0 or self.resolve_interval_s <= 0:
             raise ValueError("timeouts must be positive")
         if not 0 < self.probe_interval_s <= self.max_probe_interval_s:
             raise ValueError("probe intervals must be positive, the first no longer than the largest")
         if self.max_in_flight < 1:
             raise ValueError("max_in_flight must be at least 1")
 
-    def connection_arguments(self) -> dict:
+    def connection_arguments(self, tls_host: str | None = None) -> dict:
         """tritonclient's keyword arguments. Its default message size limits are kept; gRPC's reconnect
         backoff (up to 120 s by default) is capped at the probe interval, so that probing a restarted
-        node finds it up rather than a channel still waiting to reconnect."""
+        node finds it up rather than a channel still waiting to reconnect. `tls_host`: the name the
+        server certificate must carry when the node is reached by an address resolved from that name."""
         channel_args = [
             ("grpc.max_send_message_length", _MAX_MESSAGE_BYTES),
             ("grpc.max_receive_message_length", _MAX_MESSAGE_BYTES),
             ("grpc.max_reconnect_backoff_ms", int(self.max_probe_interval_s * 1000)),
         ]
+        if self.tls and tls_host:
+            channel_args.append(("grpc.ssl_target_name_override", tls_host))
         return {**(self.tls.client_arguments() if self.tls else {}), "channel_args": channel_args}
 
     def metadata(self) -> dict[str, str]:
