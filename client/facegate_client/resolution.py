@@ -32,8 +32,9 @@ class DnsName:
             raise ValueError(f"{url}: a DNS target is dns:///host:port")
         return cls(host, int(port))
 
-    def resolve(self, lookup: Lookup = socket.getaddrinfo) -> list[str]:
-        """Every address the name has now, as sorted `ip:port` (`[ip]:port` for IPv6). Raises OSError."""
-        answers = lookup(self.host, self.port, type=socket.SOCK_STREAM)
+    def resolve(self, lookup: Lookup | None = None) -> list[str]:
+        """Every address the name has now, as sorted `ip:port` (`[ip]:port` for IPv6). Raises OSError.
+        `lookup`: socket.getaddrinfo (the system's resolver) unless given."""
+        answers = (lookup or socket.getaddrinfo)(self.host, self.port, type=socket.SOCK_STREAM)
         addresses = {f"[{info[4][0]}]" if info[0] == socket.AF_INET6 else info[4][0] for info in answers}
         return sorted(f"{address}:{self.port}" for address in addresses)
