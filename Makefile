@@ -47,7 +47,7 @@ LOADTEST_ARGS ?= --users 4 --run-time 60s
 loadtest: models
 	$(BIN)/python -m facegate.bench.loadtest $(LOADTEST_ARGS)
 
-unit: $(VENV)/.installed
+unit: $(VENV)/.installed prometheus
 	$(BIN)/python -m pytest -q tests/unit
 
 clean:

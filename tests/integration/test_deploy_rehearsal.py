@@ -21,6 +21,7 @@ import subprocess
 import time
 import urllib.parse
 import urllib.request
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -129,7 +130,8 @@ def _load(client: FacegateClient, until: float) -> list[str]:
     while time.monotonic() < until:
         try:
             token = client.challenge(mirrored=False).token
-            outcomes.append(client.verify(id_photo, frames, token, timeout=60).decision.value)
+            result = client.verify(id_photo, frames, token, timeout=60)
+            outcomes.append(" ".join([str(result.decision), *(str(reason.code) for reason in result.reasons)]))
         except FacegateError as error:
             outcomes.append(type(error).__name__)
     return outcomes
@@ -161,6 +163,7 @@ def test_the_queue_time_signal_rises_under_load_and_falls_back(tmp_path, monkeyp
         outcomes = [outcome for run in runs for outcome in run.result()]
         loaded_s = time.monotonic() - started
         cpu_s = {pod: sampler.total_cpu_s() for pod, sampler in samplers.items()}
+        rss_mib = {pod: sum(usage.peak_rss_mb for usage in sampler.usage()) for pod, sampler in samplers.items()}
         while time.monotonic() - started < loaded_s + FALL_WITHIN_S:
             series.append((time.monotonic() - started, "quiet", _signal(prometheus)))
             if len(series[-1][2]) == len(NODES) and max(series[-1][2].values()) < target:
@@ -171,10 +174,10 @@ def test_the_queue_time_signal_rises_under_load_and_falls_back(tmp_path, monkeyp
         print("   t s  phase  " + "  ".join(f"{pod:>7}" for pod in NODES))
         for at, phase, values in series:
             print(f"{at:6.0f}  {phase:<5}  " + "  ".join(f"{values.get(pod, float('nan')):7.2f}" for pod in NODES))
-        verified = sum(outcome in ("ACCEPT", "REJECT", "RETRY") for outcome in outcomes)
-        print(f"{len(outcomes)} calls ({verified} decided: {sorted(set(outcomes))}) by {CLIENTS} clients in "
-              f"{loaded_s:.0f} s; server CPU s {', '.join(f'{pod} {cpu:.0f}' for pod, cpu in cpu_s.items())}: "
-              f"{verified / sum(cpu_s.values()):.2f} small-clip verifications per CPU-second")
+        verified = sum(outcome.split()[0] in ("ACCEPT", "REJECT", "RETRY") for outcome in outcomes)
+        print(f"{len(outcomes)} verify calls by {CLIENTS} clients in {loaded_s:.0f} s: {dict(Counter(outcomes))}")
+        print(f"server CPU s {cpu_s}, {verified / sum(cpu_s.values()):.2f} verifications (8 frames, 320x180) per "
+              f"CPU-second; sum of the processes' peak RSS MiB (shared pages counted in each) {rss_mib}")
 
         loaded = [values for _, phase, values in series if phase == "load"]
         for pod in NODES:
