@@ -87,8 +87,9 @@ class AsyncFacegateClient(ClientCore):
         except asyncio.TimeoutError:
             raise self._no_slot(call) from None
         try:
-            for node in self._refresh_nodes():
-                await node.close()
+            if self._resolution_due():  # the system resolver blocks: off the event loop
+                for node in self._take_resolution(await asyncio.to_thread(self._resolve)):
+                    await node.close()
             self._probe_due_nodes()
             last = None
             for url in self._pool.order(call.model):

@@ -82,8 +82,9 @@ class FacegateClient(ClientCore):
         if not self._slots.acquire(timeout=deadline.remaining(call.request_id)):
             raise self._no_slot(call)
         try:
-            for node in self._refresh_nodes():
-                node.close()
+            if self._resolution_due():
+                for node in self._take_resolution(self._resolve()):
+                    node.close()
             self._probe_due_nodes()
             last = None
             for url in self._pool.order(call.model):

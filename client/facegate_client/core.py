@@ -46,7 +46,7 @@ class ClientCore:
         self._clock = clock
         self._resolved_at = clock()
         self._retired: dict[str, float] = {}
-        self._resolving = threading.Lock()
+        self._resolution_lock = threading.Lock()
         nodes = self._static + self._resolve()
         if not nodes:
             raise Unavailable(f"{', '.join(entries)}: no address resolved")
@@ -73,18 +73,21 @@ class ClientCore:
                 addresses[url] = None
         return [url for url in addresses if url not in self._static]
 
-    def _refresh_nodes(self) -> list[Any]:
-        """Re-resolves the DNS names when `resolve_interval_s` has passed: new addresses join the rotation,
-        gone ones leave it. A node that left stays connected for one whole-call deadline (calls in flight
-        on it finish), then is returned for the caller to close. No address at all keeps the last ones."""
-        now = self._clock()
-        if not self._names or now - self._resolved_at < self.options.resolve_interval_s:
-            return []
-        if not self._resolving.acquire(blocking=False):
-            return []
-        try:
+    def _resolution_due(self) -> bool:
+        """True once per `resolve_interval_s` (to one caller) when there are DNS names to resolve again."""
+        with self._resolution_lock:
+            now = self._clock()
+            if not self._names or now - self._resolved_at < self.options.resolve_interval_s:
+                return False
             self._resolved_at = now
-            resolved = self._resolve()
+            return True
+
+    def _take_resolution(self, resolved: list[str]) -> list[Any]:
+        """New addresses join the rotation, gone ones leave it. A node that left stays connected for one
+        whole-call deadline (calls in flight on it finish), then is returned for the caller to close.
+        No address at all keeps the last ones."""
+        with self._resolution_lock:
+            now = self._clock()
             if resolved:
                 added, removed = self._pool.replace(self._static + resolved)
                 for url in added:
@@ -95,8 +98,6 @@ class ClientCore:
             for url in expired:
                 del self._retired[url]
             return [self._nodes.pop(url) for url in expired]
-        finally:
-            self._resolving.release()
 
     def _challenge_call(self, mirrored: bool, actions: Sequence[Action | str] | None, request_id: str | None) -> Call:
         check_actions(actions)

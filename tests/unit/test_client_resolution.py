@@ -1,6 +1,11 @@
+import asyncio
 import socket
+import threading
 
 import pytest
+
+from facegate.server.ports import free_ports
+from facegate_client.aio import AsyncFacegateClient
 
 from facegate_client.core import ClientCore
 from facegate_client.endpoints import EndpointPool
@@ -61,20 +66,25 @@ class _Fleet:
         return self.now
 
 
+def _refresh(core: ClientCore) -> list:
+    """What FacegateClient does before each call; the nodes it would close."""
+    return core._take_resolution(core._resolve()) if core._resolution_due() else []
+
+
 def test_one_name_becomes_one_node_per_pod_and_is_resolved_again(monkeypatch):
     fleet = _Fleet(monkeypatch, "10.0.0.1", "10.0.0.2")
     core = _Core("dns:///facegate-headless:8001", ClientOptions(resolve_interval_s=30, timeout_s=10), clock=fleet.clock)
     assert core._pool.urls == ("10.0.0.1:8001", "10.0.0.2:8001")
     fleet.addresses = ["10.0.0.2", "10.0.0.3"]  # a pod replaced
     fleet.now = 29
-    assert core._refresh_nodes() == [] and core._pool.urls == ("10.0.0.1:8001", "10.0.0.2:8001")  # not yet due
+    assert _refresh(core) == [] and core._pool.urls == ("10.0.0.1:8001", "10.0.0.2:8001")  # not yet due
     fleet.now = 31
     gone = core._nodes["10.0.0.1:8001"]
-    assert core._refresh_nodes() == []
+    assert _refresh(core) == []
     assert core._pool.urls == ("10.0.0.2:8001", "10.0.0.3:8001")
     assert "10.0.0.1:8001" in core._nodes  # calls in flight on it may finish within their deadline
     fleet.now = 62
-    assert core._refresh_nodes() == [gone] and "10.0.0.1:8001" not in core._nodes
+    assert _refresh(core) == [gone] and "10.0.0.1:8001" not in core._nodes
 
 
 def test_a_failed_or_empty_resolution_keeps_the_last_nodes(monkeypatch):
@@ -83,7 +93,7 @@ def test_a_failed_or_empty_resolution_keeps_the_last_nodes(monkeypatch):
     assert core._pool.urls == ("static:8001", "10.0.0.1:8001")
     for answer in (None, []):
         fleet.addresses, fleet.now = answer, fleet.now + 10
-        core._refresh_nodes()
+        _refresh(core)
         assert core._pool.urls == ("static:8001", "10.0.0.1:8001")
 
 
@@ -102,3 +112,28 @@ def test_tls_checks_the_certificate_against_the_name_not_the_address(monkeypatch
         core._nodes["node:8001"].arguments["channel_args"])
     assert resolved["grpc.ssl_target_name_override"] == "facegate-headless"
     assert "grpc.ssl_target_name_override" not in static
+
+
+def test_the_asyncio_client_resolves_off_its_event_loop_and_closes_gone_nodes(monkeypatch):
+    fleet, threads = _Fleet(monkeypatch, "127.0.0.2", "127.0.0.3"), []
+    resolve = DnsName.resolve
+    monkeypatch.setattr(DnsName, "resolve", lambda name: threads.append(threading.current_thread()) or resolve(name))
+    port = free_ports(1)[0]  # nothing listens: each call fails fast, after the resolution
+
+    async def scenario() -> list:
+        client = AsyncFacegateClient(f"dns:///svc:{port}", ClientOptions(resolve_interval_s=1, timeout_s=1))
+        client._clock, client._resolved_at = fleet.clock, 0.0
+        gone, closed = client._nodes[f"127.0.0.2:{port}"], []
+        monkeypatch.setattr(gone, "close", lambda: closed.append(gone) or asyncio.sleep(0))
+        fleet.addresses = ["127.0.0.3"]
+        for fleet.now in (2.0, 4.0):  # leaves the rotation, then is closed one call deadline later
+            with pytest.raises(Unavailable):
+                await client.challenge(mirrored=False, timeout=0.5)
+            assert client._pool.urls == (f"127.0.0.3:{port}",)
+        assert closed == [gone] and f"127.0.0.2:{port}" not in client._nodes
+        await client.close()
+        return closed
+
+    assert asyncio.run(scenario())
+    assert len(threads) == 3 and threads[0] is threading.main_thread()
+    assert all(thread is not threading.main_thread() for thread in threads[1:])
