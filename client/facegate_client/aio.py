@@ -94,7 +94,8 @@ class AsyncFacegateClient(ClientCore):
             last = None
             for url in self._pool.order(call.model):
                 try:
-                    result = await self._nodes[url].infer(**self._infer_arguments(call, deadline))
+                    arguments = self._infer_arguments(call, deadline)  # past the deadline: raises before the lookup
+                    result = await self._nodes[url].infer(**arguments)
                 except InferenceServerException as failure:
                     last = self._attempt_failed(url, failure, call)
                     continue

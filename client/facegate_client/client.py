@@ -89,7 +89,8 @@ class FacegateClient(ClientCore):
             last = None
             for url in self._pool.order(call.model):
                 try:
-                    result = self._nodes[url].infer(**self._infer_arguments(call, deadline))
+                    arguments = self._infer_arguments(call, deadline)  # past the deadline: raises before the lookup
+                    result = self._nodes[url].infer(**arguments)
                 except InferenceServerException as failure:
                     last = self._attempt_failed(url, failure, call)
                     continue

@@ -46,6 +46,7 @@ class ClientCore:
         self._clock = clock
         self._resolved_at = clock()
         self._retired: dict[str, float] = {}
+        self._longest_timeout_s = self.options.timeout_s
         self._resolution_lock = threading.Lock()
         nodes = self._static + self._resolve()
         if not nodes:
@@ -83,18 +84,18 @@ class ClientCore:
             return True
 
     def _take_resolution(self, resolved: list[str]) -> list[Any]:
-        """New addresses join the rotation, gone ones leave it. A node that left stays connected for one
-        whole-call deadline (calls in flight on it finish), then is returned for the caller to close.
-        No address at all keeps the last ones."""
+        """New addresses join the rotation, gone ones leave it. A node that left stays connected for the
+        longest deadline any call has had (calls in flight on it finish), then is returned for the caller
+        to close. No address at all keeps the last ones."""
         with self._resolution_lock:
             now = self._clock()
             if resolved:
                 added, removed = self._pool.replace(self._static + resolved)
                 for url in added:
-                    self._retired.pop(url, None)
-                    self._nodes.setdefault(url, self._connect(url))
+                    if self._retired.pop(url, None) is None:
+                        self._nodes[url] = self._connect(url)
                 self._retired.update((url, now) for url in removed)
-            expired = [url for url, since in self._retired.items() if now - since > self.options.timeout_s]
+            expired = [url for url, since in self._retired.items() if now - since > self._longest_timeout_s]
             for url in expired:
                 del self._retired[url]
             return [self._nodes.pop(url) for url in expired]
@@ -122,6 +123,7 @@ class ClientCore:
         return EndpointHealth(url, ready, error)
 
     def _deadline(self, timeout: float | None) -> Deadline:
+        self._longest_timeout_s = max(self._longest_timeout_s, timeout or 0.0)
         return Deadline(timeout or self.options.timeout_s)
 
     def _no_slot(self, call: Call) -> DeadlineExceeded:

@@ -137,3 +137,20 @@ def test_the_asyncio_client_resolves_off_its_event_loop_and_closes_gone_nodes(mo
     assert asyncio.run(scenario())
     assert len(threads) == 3 and threads[0] is threading.main_thread()
     assert all(thread is not threading.main_thread() for thread in threads[1:])
+
+
+def test_a_node_that_left_stays_for_the_longest_deadline_and_a_returning_one_keeps_its_connection(monkeypatch):
+    fleet = _Fleet(monkeypatch, "10.0.0.1", "10.0.0.2")
+    core = _Core("dns:///svc:8001", ClientOptions(resolve_interval_s=1, timeout_s=10), clock=fleet.clock)
+    core._deadline(45)  # a call was given 45 s
+    first = core._nodes["10.0.0.1:8001"]
+    fleet.addresses, fleet.now = ["10.0.0.2"], 2
+    assert _refresh(core) == []
+    fleet.addresses, fleet.now = ["10.0.0.1", "10.0.0.2"], 20  # back before it was closed
+    assert _refresh(core) == [] and core._nodes["10.0.0.1:8001"] is first
+    fleet.addresses, fleet.now = ["10.0.0.2"], 30
+    _refresh(core)
+    fleet.now = 60  # 30 s after it left: within the 45 s deadline
+    assert _refresh(core) == []
+    fleet.now = 80
+    assert _refresh(core) == [first]
