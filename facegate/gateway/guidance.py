@@ -1,8 +1,9 @@
 """Live placement advice for the capture page, from the detector's faces in one small preview frame.
 
 The page draws the oval from the same `Oval` (served at /api/config), so the advice and the drawing agree.
-Measured on the test clip (turns_video, 480x360 crop): face box height 1.0x the oval's, centre offset
-0.26-0.43 semi-axes, nose offset -0.28..0.24 eye distances through its blink and ~13 degree turn.
+Measured on the test clip (turns_video frames 330-471, 640x360): face box height 0.94-1.07x the oval's,
+nose offset -0.28..0.24 eye distances through its blink and ~13 degree turn; with the face centred in the
+frame (the browser test's 400x360 crop), centre offsets of 0.03-0.3 semi-axes.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ frame rate; `video.currentTime` in the page is therefore the position in the cli
 Content: turns_video frames 330-471 (a blink at frame 386, the subject's ~13 degree turn to their own
 right from frame ~445 to the end) then 470 back to 401 (the turn returning, played backwards, so that a
 recording running past the video's end sees the same single turn rather than a jump back to frame 330).
-Cropped to the 480x360 region x=160..640, which centres the face the way a customer centres it in the oval.
+Cropped to the 400x360 region x=240..640, which centres the face the way a customer centres it in the oval.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import numpy as np
 from facegate import testdata
 
 FIRST, LAST, BACK_TO = 330, 471, 401
-CROP_X = slice(160, 640)
+CROP_X = slice(240, 640)
 RATE = Fraction(24000, 1001)  # turns_video's own frame rate
 
 

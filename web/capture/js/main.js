@@ -64,6 +64,7 @@ async function startCamera() {
   $("prompt").hidden = true;
   $("progress").hidden = true;
   $("start-recording").disabled = true;
+  $("start-recording").hidden = false;
   setText($("guidance"), "hint.starting");
   show("capture", $("capture-heading"));
   stopGuidance = startGuidance(video, config.capture, (hint) => {
@@ -79,7 +80,7 @@ async function record(video, idPhoto) {
   const recorder = recorderFor(config.capture.mode);
   if (!recorder) throw new ApiError("capture_mode");
   stopGuidance();
-  $("start-recording").disabled = true;
+  $("start-recording").hidden = true;
   const challenge = await api.challenge(camera.mirrored);
   const seconds = clipSeconds(config.capture, config.limits);
   $("guidance").removeAttribute("data-hint");
