@@ -7,10 +7,11 @@ as in the verify tests) and the gateway runs with `--demo-actions blink,turn_rig
 shows. Chromium's fake camera starts the clip (tests/integration/fake_camera.py) when the page opens the
 camera and loops it, so the page's `video.currentTime` is the position in the clip. The page records 64
 frames at 15 fps (4.3 s) from when Start is pressed; the test presses it (with the keyboard) when the clip
-is about to show turns_video frame 366, so the recording covers the blink (frame 386) and the turn (from
-frame ~445, then its return). Measured through the real server with the same 15 fps sampling of the
-uncropped frames: every start from frame 355 to 385 is ACCEPTed; the assertion message names the start the
-recording really had.
+is about to show turns_video frame 372, so the recording holds a blink and then the turn (from frame ~445,
+then its return). Measured by sending the same 15 fps samplings of the clip, mirrored as the page sends
+them, straight to the real server: starts at frames 352, 358, 378, 388 and 392 were ACCEPTed (the blink
+found at frame ~427 of these mirrored crops; at 386 in the unmirrored full frames), 345 was a RETRY
+(ACTION_MISSING: the turn not reached). The assertion message names the start the recording really had.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 SCREENSHOTS = REPO_ROOT / "build" / "capture-page"
-START_AT_FRAME = 366  # the clip frame the recording should start on (355-385 measured to ACCEPT)
+START_AT_FRAME = 372  # the clip frame the recording should start on (352-392 measured to ACCEPT)
 START_LATENCY_S = 0.15  # from the key press to the first recorded frame: the challenge call, about
 STRINGS = {language: json.loads((CAPTURE_PAGE / "i18n" / f"{language}.json").read_text(encoding="utf-8"))
            for language in ("en", "zh-CN")}
@@ -181,27 +182,26 @@ def test_another_persons_id_photo_is_rejected_in_chinese(browser, gateway, mater
     assert browser.find_element(By.ID, "request-id").text  # the reference staff can look up
 
 
+def error_on_turning_the_camera_on(driver, url: str, camera: str, id_photo: Path, case: str) -> tuple[str, str]:
+    """(kind, message) of the error the page shows; one screenshot."""
+    open_page(driver, url, camera)
+    turn_on_camera(driver, id_photo)
+    WebDriverWait(driver, 30).until(lambda d: visible(d, "error"))
+    Steps(driver, case).shot(case)
+    return driver.find_element(By.ID, "error").get_attribute("data-error"), driver.find_element(By.ID, "error-text").text
+
+
 def test_a_denied_camera_says_how_to_allow_it(browser, gateway, material):
-    steps = Steps(browser, "camera-denied")
-    open_page(browser, gateway, "denied")
-    turn_on_camera(browser, material["genuine"])
-    WebDriverWait(browser, 20).until(lambda d: visible(d, "error"))
-    steps.shot("camera-denied")
-    assert browser.find_element(By.ID, "error").get_attribute("data-error") == "camera_denied"
-    assert browser.find_element(By.ID, "error-text").text == STRINGS["en"]["error.camera_denied"]
+    shown = error_on_turning_the_camera_on(browser, gateway, "denied", material["genuine"], "camera-denied")
+    assert shown == ("camera_denied", STRINGS["en"]["error.camera_denied"])
     browser.switch_to.active_element.send_keys(Keys.TAB)  # focus went to the message; Try again is next
     assert browser.switch_to.active_element.get_attribute("id") == "error-again"
 
 
 def test_a_server_that_is_down_gives_a_clear_message(browser, material):
-    steps = Steps(browser, "server-down")
     with running_gateway([f"127.0.0.1:{free_ports(1)[0]}"]) as url:  # nothing listens there
-        open_page(browser, url, "granted")
-        turn_on_camera(browser, material["genuine"])
-        WebDriverWait(browser, 30).until(lambda d: visible(d, "error"))
-        steps.shot("server-down")
-        assert browser.find_element(By.ID, "error").get_attribute("data-error") == "unavailable"
-        assert browser.find_element(By.ID, "error-text").text == STRINGS["en"]["error.unavailable"]
+        shown = error_on_turning_the_camera_on(browser, url, "granted", material["genuine"], "server-down")
+    assert shown == ("unavailable", STRINGS["en"]["error.unavailable"])
 
 
 def test_keyboard_order_and_live_regions(browser, gateway, material):
