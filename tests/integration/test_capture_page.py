@@ -182,6 +182,19 @@ def test_another_persons_id_photo_is_rejected_in_chinese(browser, gateway, mater
     assert browser.find_element(By.ID, "request-id").text  # the reference staff can look up
 
 
+def test_a_customer_asked_for_another_order_is_told_what_to_do_differently(browser, triton_server, material):
+    """The gateway asks for turn-then-blink; the clip blinks first: RETRY with the ACTION_ORDER advice."""
+    with running_gateway([triton_server.grpc_url], "--demo-actions", "turn_right,blink") as url:
+        result, prompts, started = verify_with_the_page(browser, url, material["genuine"],
+                                                        Steps(browser, "wrong-order-retry"), "en")
+    en = STRINGS["en"]
+    assert [action for action, _, _ in prompts] == ["look", "turn_right", "blink"]
+    assert result.get_attribute("data-decision") == "RETRY", f"recording started at clip frame {started}"
+    assert browser.find_element(By.ID, "result-heading").text == en["decision.RETRY"]
+    advice = {item.get_attribute("data-code"): item.text for item in browser.find_elements(By.CSS_SELECTOR, "#advice li")}
+    assert advice.get("ACTION_ORDER") == en["advice.ACTION_ORDER"]
+
+
 def error_on_turning_the_camera_on(driver, url: str, camera: str, id_photo: Path, case: str) -> tuple[str, str]:
     """(kind, message) of the error the page shows; one screenshot."""
     open_page(driver, url, camera)

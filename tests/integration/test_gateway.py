@@ -7,7 +7,10 @@ from __future__ import annotations
 import base64
 import json
 import ssl
+import tempfile
+import time
 import urllib.error
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,6 +21,7 @@ from facegate.server.ports import free_ports
 from tests.integration import fake_camera
 from tests.integration.gateway_process import fetch, running_gateway
 from tests.integration.pki import issue, make_ca
+from tests.integration.test_privacy import _files_touched_since, _fragments
 
 pytestmark = pytest.mark.integration
 
@@ -50,7 +54,9 @@ def test_the_demo_order_is_asked_for_and_malformed_uploads_get_the_clients_typed
     status, body = fetch(gateway + "api/challenge", b'{"mirrored": false}')
     challenge = json.loads(body)
     assert (status, challenge["actions"], challenge["mirrored"]) == (200, ["turn_left", "blink"], False)
-    frame = base64.b64encode(testdata.read("obama")).decode()
+    photo = testdata.encode(np.asarray(Image.open(testdata.path("obama"))), quality=83)  # bytes only this test sends
+    frame = base64.b64encode(photo).decode()
+    started = time.time()
 
     def verify(frames, token=challenge["token"]) -> tuple[int, dict]:
         request = {"token": token, "id_photo": frame, "clip": {"mode": "frames", "frames": frames}}
@@ -67,6 +73,8 @@ def test_the_demo_order_is_asked_for_and_malformed_uploads_get_the_clients_typed
     assert status == 200 and answer["decision"] == "REJECT" and "STATIC_SEQUENCE" in {
         reason["code"] for reason in answer["reasons"]}
     assert set(answer) == {"decision", "reasons", "request_id"}  # no scores or evidence for the browser
+    for path in _files_touched_since([Path(tempfile.gettempdir())], started):  # nothing spooled to disk
+        assert not any(fragment in path.read_bytes() for fragment in _fragments(photo)), f"{path} holds the photo"
 
 
 def test_https_serves_clients_that_trust_its_certificate(tmp_path):
