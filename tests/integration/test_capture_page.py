@@ -60,6 +60,9 @@ def material(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def browser(material):
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        pytest.fail("Debian's chromium and chromium-driver are needed: `make browser` installs them "
+                    "(or deselect these tests with -m 'not browser')")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for argument in ("--headless=new", "--no-sandbox", "--window-size=820,1180", "--mute-audio",
