@@ -82,21 +82,17 @@ def _image_size(image: bytes) -> tuple[int, int]:
         raise InvalidInput("image: cannot be read") from None
 
 
+def _name(value: object) -> str:
+    """An enum's value, or the raw string of a code or decision this client does not know yet."""
+    return str(getattr(value, "value", value))
+
+
 def create_app(config: GatewayConfig, upstream_factory: Callable[[GatewayConfig], Any] = Upstream) -> Starlette:
     """`upstream_factory`: the object behind the calls (Upstream; unit tests pass a stand-in)."""
     state: dict[str, Any] = {}
 
     async def body(request: Request, limit: int) -> bytes:
         return await read_capped(request.stream(), request.headers.get("content-length"), limit)
-
-    async def answered(request: Request, handler: Callable[[Request], Any]) -> JSONResponse:
-        try:
-            return JSONResponse(await handler(request))
-        except FacegateError as error:
-            status, document = error_answer(error)
-            log.warning("%s %s: %s %s (request_id %s)", request.method, request.url.path, document["error"],
-                        " ".join(str(error).split()), error.request_id)
-            return JSONResponse(document, status_code=status)
 
     async def config_endpoint(request: Request) -> JSONResponse:
         return JSONResponse(page_config(config))
@@ -111,20 +107,25 @@ def create_app(config: GatewayConfig, upstream_factory: Callable[[GatewayConfig]
     async def challenge(request: Request) -> dict[str, Any]:
         mirrored = parse_challenge(await body(request, 1024))
         issued = await run_in_threadpool(state["upstream"].challenge, mirrored)
-        return {"token": issued.token, "actions": [str(getattr(a, "value", a)) for a in issued.actions],
+        return {"token": issued.token, "actions": [_name(action) for action in issued.actions],
                 "expires_at": issued.expires_at, "mirrored": issued.mirrored}
 
     async def verify(request: Request) -> dict[str, Any]:
         upload = parse_verify(await body(request, config.max_body_bytes), config.capture.mode)
         result = await run_in_threadpool(state["upstream"].verify, upload)
-        reasons = [{"code": str(getattr(r.code, "value", r.code)), "decision": str(getattr(r.decision, "value", r.decision)),
-                    "message": r.message} for r in result.reasons]
-        return {"decision": str(getattr(result.decision, "value", result.decision)), "reasons": reasons,
-                "request_id": result.request_id}
+        reasons = [{"code": _name(r.code), "decision": _name(r.decision), "message": r.message} for r in result.reasons]
+        return {"decision": _name(result.decision), "reasons": reasons, "request_id": result.request_id}
 
     def route(path: str, handler: Callable[[Request], Any]) -> Route:
+        """A POST call whose client errors are answered as error_answer says, and logged here."""
         async def endpoint(request: Request) -> JSONResponse:
-            return await answered(request, handler)
+            try:
+                return JSONResponse(await handler(request))
+            except FacegateError as error:
+                status, document = error_answer(error)
+                log.warning("%s %s: %s %s (request_id %s)", request.method, request.url.path, document["error"],
+                            " ".join(str(error).split()), error.request_id)
+                return JSONResponse(document, status_code=status)
         return Route(path, endpoint, methods=["POST"])
 
     @contextlib.asynccontextmanager

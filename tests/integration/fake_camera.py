@@ -5,8 +5,9 @@ The device starts at the clip's frame 0 when the page opens the camera and then 
 frame rate; `video.currentTime` in the page is therefore the position in the clip (modulo its length).
 
 Content: turns_video frames 330-471 (blinks at frames 386 and ~427, the second the one the server finds in
-the mirrored crop the page sends; the subject's ~13 degree turn to their own right from frame ~445 to the end) then 470 back to 401 (the turn returning, played backwards, so that a
-recording running past the video's end sees the same single turn rather than a jump back to frame 330).
+the mirrored crop the page sends; the subject's ~13 degree turn to their own right from frame ~445 to the
+end), then 470 back to 401 (the turn returning, played backwards, so that a recording running past the
+video's end sees the same single turn rather than a jump back to frame 330).
 Cropped to the 400x360 region x=240..640, which centres the face the way a customer centres it in the oval.
 """
 

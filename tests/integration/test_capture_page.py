@@ -194,7 +194,8 @@ def test_a_customer_asked_for_another_order_is_told_what_to_do_differently(brows
     assert [action for action, _, _ in prompts] == ["look", "turn_right", "blink"]
     assert result.get_attribute("data-decision") == "RETRY", f"recording started at clip frame {started}"
     assert browser.find_element(By.ID, "result-heading").text == en["decision.RETRY"]
-    advice = {item.get_attribute("data-code"): item.text for item in browser.find_elements(By.CSS_SELECTOR, "#advice li")}
+    items = browser.find_elements(By.CSS_SELECTOR, "#advice li")
+    advice = {item.get_attribute("data-code"): item.text for item in items}
     assert advice.get("ACTION_ORDER") == en["advice.ACTION_ORDER"]
 
 
@@ -204,7 +205,8 @@ def error_on_turning_the_camera_on(driver, url: str, camera: str, id_photo: Path
     turn_on_camera(driver, id_photo)
     WebDriverWait(driver, 30).until(lambda d: visible(d, "error"))
     Steps(driver, case).shot(case)
-    return driver.find_element(By.ID, "error").get_attribute("data-error"), driver.find_element(By.ID, "error-text").text
+    error = driver.find_element(By.ID, "error")
+    return error.get_attribute("data-error"), driver.find_element(By.ID, "error-text").text
 
 
 def test_a_denied_camera_says_how_to_allow_it(browser, gateway, material):
