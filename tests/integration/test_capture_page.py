@@ -238,3 +238,23 @@ def test_keyboard_order_and_live_regions(browser, gateway, material):
             for element_id in ("prompt", "guidance")}
     assert live == {"prompt": "assertive", "guidance": "polite"}
     assert browser.find_element(By.ID, "error").get_attribute("role") == "alert"
+
+
+def test_turn_arrows_follow_the_preview_mirroring(browser, gateway):
+    """The page's own prompt code: in a mirrored preview a turn to the customer's left moves left on screen;
+    unmirrored (a rear camera held by staff) it moves right. The words name the customer's own side."""
+    open_page(browser, gateway, "granted")
+    directions = browser.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        import("./js/prompts.js").then(({ showPrompt }) => {
+          const prompt = document.getElementById("prompt");
+          const seen = [];
+          for (const mirrored of [true, false]) {
+            for (const step of ["turn_left", "turn_right"]) {
+              showPrompt(prompt, step, mirrored, () => {});
+              seen.push(prompt.dataset.direction);
+            }
+          }
+          done(seen);
+        });""")
+    assert directions == ["left", "right", "right", "left"]
