@@ -58,8 +58,9 @@ def material(tmp_path_factory) -> dict[str, Path]:
             "other": folder / "other-person-id.jpg"}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def browser(material):
+    """A fresh Chromium per test: a crashed tab fails one test only, and each camera starts at the clip's start."""
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
         pytest.fail("Debian's chromium and chromium-driver are needed: `make browser` installs them "
                     "(or deselect these tests with -m 'not browser')")
