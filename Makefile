@@ -30,7 +30,7 @@ test: models browser
 # The capture page's browser test drives Debian's Chromium headless through chromium-driver (root: CI).
 browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver)
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver)
 
 # The limit, the naive baseline and facegate via Triton in one run; writes docs/benchmark.md + .png.
 bench: models
