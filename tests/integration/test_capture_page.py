@@ -158,6 +158,9 @@ def verify_with_the_page(driver, url: str, id_photo: Path, steps: Steps, languag
         WebDriverWait(driver, 120).until(lambda d: visible(d, "result") or visible(d, "error"))
     finally:
         steps.shot("decision")
+    if visible(driver, "error"):
+        pytest.fail(f"the page showed {driver.find_element(By.ID, 'error').get_attribute('data-error')}: "
+                    f"{driver.find_element(By.ID, 'error-text').text}")
     started_frame = fake_camera.clip_indices()[int(started_at * float(fake_camera.RATE))]
     return driver.find_element(By.ID, "result"), prompts, started_frame
 
