@@ -8,7 +8,7 @@ import pytest
 
 from python_backends.decision.challenge import Action, ChallengePolicy, sequence_problem
 from python_backends.decision.keyring import parse_keyring
-from python_backends.decision.nonce_store import SqliteNonceStore
+from python_backends.decision.sqlite_token_store import SqliteTokenStore
 from python_backends.decision.tokens import (
     ChallengeIssuer,
     ChallengeVerifier,
@@ -50,7 +50,7 @@ def keyring():
 
 @pytest.fixture
 def verifier(keyring, clock, tmp_path):
-    return ChallengeVerifier(keyring, SqliteNonceStore(tmp_path / "nonces", clock=clock), clock=clock)
+    return ChallengeVerifier(keyring, SqliteTokenStore(tmp_path / "nonces", clock=clock), clock=clock)
 
 
 def sign(kid: str, body: bytes, secret: bytes) -> str:
@@ -173,7 +173,7 @@ def test_second_redeem_is_a_replay(keyring, verifier, clock):
 
 
 def test_key_rotation(clock, tmp_path):
-    store = SqliteNonceStore(tmp_path / "nonces", clock=clock)
+    store = SqliteTokenStore(tmp_path / "nonces", clock=clock)
     before = ChallengeIssuer(parse_keyring(spec(("old", OLD))), clock=clock).issue(mirrored=False)
     rotated = parse_keyring(spec(("new", NEW), ("old", OLD)))
     after = ChallengeIssuer(rotated, clock=clock).issue(mirrored=False)

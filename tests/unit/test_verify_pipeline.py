@@ -13,7 +13,7 @@ from python_backends.decision import (
     ChallengeVerifier,
     DecisionConfig,
     Reason,
-    SqliteNonceStore,
+    SqliteTokenStore,
     Verdict,
     parse_keyring,
 )
@@ -66,7 +66,7 @@ class FakeEnsembles:
 def run(ensembles, tmp_path, token=None, frames=FRAMES, id_photo=ID_PHOTO):
     issuer = ChallengeIssuer(KEYRING, ChallengePolicy(allow_requested_actions=True))
     token = token or issuer.issue(False, ["blink", "turn_left"]).token
-    verification = Verification(ChallengeVerifier(KEYRING, SqliteNonceStore(tmp_path)), DecisionConfig(), ensembles)
+    verification = Verification(ChallengeVerifier(KEYRING, SqliteTokenStore(tmp_path)), DecisionConfig(), ensembles)
     return asyncio.run(verification.run(VerifyInputs(id_photo, tuple(frames), token)))
 
 

@@ -6,21 +6,22 @@ import time
 
 import pytest
 
-from python_backends.decision.nonce_store import DB_NAME, PURGE_GRACE_S, SqliteNonceStore
+from python_backends.decision.sqlite_token_store import DB_NAME, SqliteTokenStore
+from python_backends.decision.token_store import PURGE_GRACE_S
 
 T0 = 1_700_000_000.0
 LATER = time.time() + 3600  # for stores on the real clock
 
 
 def test_a_nonce_is_consumed_once(tmp_path):
-    store = SqliteNonceStore(tmp_path / "state")
+    store = SqliteTokenStore(tmp_path / "state")
     assert store.consume("a", LATER)
     assert not store.consume("a", LATER)
     assert store.consume("b", LATER)
 
 
 def test_files_are_private(tmp_path):
-    store = SqliteNonceStore(tmp_path / "state")
+    store = SqliteTokenStore(tmp_path / "state")
     store.consume("a", LATER)
     assert stat.S_IMODE((tmp_path / "state").stat().st_mode) == 0o700
     assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
@@ -30,12 +31,12 @@ def test_an_open_directory_is_refused(tmp_path):
     (tmp_path / "state").mkdir(mode=0o755)
     os.chmod(tmp_path / "state", 0o755)
     with pytest.raises(PermissionError):
-        SqliteNonceStore(tmp_path / "state")
+        SqliteTokenStore(tmp_path / "state")
 
 
 def test_expired_rows_are_purged_after_the_grace_period(tmp_path):
     now = [T0]
-    store = SqliteNonceStore(tmp_path / "state", clock=lambda: now[0])
+    store = SqliteTokenStore(tmp_path / "state", clock=lambda: now[0])
     store.consume("old", T0 + 10)
     store.consume("young", T0 + 1000)
     now[0] = T0 + 10 + PURGE_GRACE_S + 1
@@ -45,7 +46,7 @@ def test_expired_rows_are_purged_after_the_grace_period(tmp_path):
 
 
 def _race(directory, nonces, barrier, results):
-    store = SqliteNonceStore(directory)  # each process opens its own, like one model instance
+    store = SqliteTokenStore(directory)  # each process opens its own, like one model instance
     barrier.wait()
     results.put([nonce for nonce in nonces if store.consume(nonce, LATER)])
 
