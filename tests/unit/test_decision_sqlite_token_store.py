@@ -7,7 +7,8 @@ import time
 import pytest
 
 from python_backends.decision.sqlite_token_store import DB_NAME, SqliteTokenStore
-from python_backends.decision.token_store import PURGE_GRACE_S
+from python_backends.decision.attempts import AttemptPolicy
+from python_backends.decision.token_store import PURGE_GRACE_S, StoreUnavailable
 
 T0 = 1_700_000_000.0
 LATER = time.time() + 3600  # for stores on the real clock
@@ -65,3 +66,27 @@ def test_processes_racing_for_the_same_nonces_win_each_exactly_once(tmp_path):
         process.join(timeout=60)
         assert process.exitcode == 0
     assert sorted(won) == sorted(nonces)
+
+
+def test_failures_lock_out_within_the_window_and_the_lockout_ends(tmp_path):
+    now = [T0]
+    store = SqliteTokenStore(tmp_path / "state", clock=lambda: now[0])
+    policy = AttemptPolicy(limit=3, window_s=60, lockout_s=600)
+    keys = ("subject:S", "device:D")
+    assert store.record_failure(keys, policy) == ()
+    now[0] += 61  # the first falls out of the window
+    assert store.record_failure(keys, policy) == ()
+    assert store.record_failure(keys[:1], policy) == ()
+    assert store.lockout_left_s(keys) == 0
+    assert store.record_failure(keys, policy) == keys[:1]  # 3 in 60 s for the subject, 2 for the device
+    now[0] += 0.5
+    assert store.lockout_left_s(keys) == 600 and store.lockout_left_s(keys[1:]) == 0
+    now[0] += 600
+    assert store.lockout_left_s(keys) == 0
+
+
+def test_an_unopenable_store_is_unavailable(tmp_path):
+    store = SqliteTokenStore(tmp_path / "state")
+    store.path.mkdir()  # a directory where the database should be
+    with pytest.raises(StoreUnavailable):
+        store.consume("n", LATER)
