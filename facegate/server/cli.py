@@ -52,6 +52,9 @@ def parse_args(argv: Sequence[str] | None) -> ServerConfig:
                              "none: SQLite in --state-dir (one node)")
     parser.add_argument("--token-store-ca-file", type=Path, metavar="PEM",
                         help=f"CA of a rediss:// token store; default ${TOKEN_STORE_CA_FILE_ENV}, else the system's CAs")
+    parser.add_argument("--token-store-replicas", type=int, default=0, metavar="N",
+                        help="Redis replicas that must acknowledge each spent token (WAIT); unacknowledged: "
+                             "SERVICE_UNAVAILABLE (see docs/fleet.md on failover)")
     parser.add_argument("--attempt-limit", type=int, default=AttemptPolicy.limit, metavar="N",
                         help="failed verifications of one subscriber or device that lock it out")
     parser.add_argument("--attempt-window", type=int, default=AttemptPolicy.window_s, metavar="SECONDS",
@@ -80,6 +83,8 @@ def parse_args(argv: Sequence[str] | None) -> ServerConfig:
     parser.add_argument("--tls-client-ca-file", type=Path, metavar="PEM",
                         help="mutual TLS: admit only gRPC clients whose certificate this CA signed")
     args = parser.parse_args(argv)
+    if args.token_store_replicas < 0:
+        parser.error("--token-store-replicas must be 0 or more")
     return ServerConfig(
         model_repository=args.model_repository,
         grpc_port=args.grpc_port,
@@ -93,6 +98,7 @@ def parse_args(argv: Sequence[str] | None) -> ServerConfig:
         state_dir=args.state_dir,
         token_store=_token_store(args.token_store, parser),
         token_store_ca_file=_ca_file(args.token_store_ca_file, parser),
+        token_store_replicas=args.token_store_replicas,
         attempts=_attempts(args, parser),
         readiness_port=args.readiness_port,
         allow_requested_actions=args.allow_requested_actions,

@@ -108,6 +108,9 @@ class ServerConfig:
     password); None: SQLite in the state directory (one node)."""
     token_store_ca_file: Path | None = None
     """The CA that signed a rediss:// server's certificate."""
+    token_store_replicas: int = 0
+    """Redis replicas that must acknowledge a spent nonce (WAIT) before it counts: a failover then cannot lose it
+    silently (docs/fleet.md)."""
     attempts: AttemptPolicy = AttemptPolicy()
     """Failed attempts per subscriber or device that lock it out, within which window, for how long."""
     readiness_port: int | None = None

@@ -17,6 +17,7 @@ from python_backends.verify.settings import (
     STATE_DIR_ENV,
     TOKEN_STORE_CA_FILE_ENV,
     TOKEN_STORE_ENV,
+    TOKEN_STORE_REPLICAS_ENV,
 )
 
 
@@ -32,6 +33,7 @@ def service_environment(base: Mapping[str, str], config: ServerConfig, state_dir
         environment.pop(name, None)
         if value is not None:
             environment[name] = str(value)
+    environment[TOKEN_STORE_REPLICAS_ENV] = str(config.token_store_replicas)
     environment[ATTEMPT_LIMIT_ENV] = str(config.attempts.limit)
     environment[ATTEMPT_WINDOW_ENV] = str(config.attempts.window_s)
     environment[LOCKOUT_ENV] = str(config.attempts.lockout_s)

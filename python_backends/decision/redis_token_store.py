@@ -1,7 +1,9 @@
 """The token store of a fleet: one Redis shared by every model instance of every node.
 
 Consuming a nonce is one atomic command, `SET facegate:nonce:<nonce> 1 NX EXAT <expiry + grace>`:
-of any number of concurrent callers on any nodes, exactly one gets OK. Failed attempts are a
+of any number of concurrent callers on any nodes, exactly one gets OK. With `replicas` > 0 the same
+round trip sends `WAIT replicas`, and a nonce no replica acknowledged in time is refused as
+unavailable (a failover could otherwise lose it: docs/fleet.md). Failed attempts are a
 sliding window per key (a sorted set of failure times, Redis's own clock) updated by one Lua script,
 which also sets the lockout key with its expiry. Every call fails fast (short timeouts, no retry
 loop) and raises StoreUnavailable, so a node answers a typed refusal within a second instead of
@@ -24,6 +26,7 @@ from python_backends.decision.token_store import PURGE_GRACE_S, StoreUnavailable
 
 PREFIX = "facegate:"
 TIMEOUT_S = 0.5
+WAIT_MS = 300  # within TIMEOUT_S, so that WAIT answers before the socket gives up
 
 # KEYS: failures, lockout; ARGV: window_s, limit, lockout_s, a unique member. Returns 1 when it locked out.
 _RECORD_FAILURE = """
@@ -52,7 +55,8 @@ def _answering() -> Iterator[None]:
 
 
 class RedisTokenStore:
-    def __init__(self, url: str, ca_file: Path | None = None, timeout_s: float = TIMEOUT_S):
+    def __init__(self, url: str, ca_file: Path | None = None, replicas: int = 0, timeout_s: float = TIMEOUT_S):
+        self._replicas = replicas
         tls = {"ssl_ca_certs": str(ca_file)} if ca_file is not None else {}
         self._client = redis.Redis.from_url(
             url, socket_connect_timeout=timeout_s, socket_timeout=timeout_s, retry=Retry(NoBackoff(), 0),
@@ -61,8 +65,14 @@ class RedisTokenStore:
 
     def consume(self, nonce: str, expires_at: float) -> bool:
         with _answering():
-            return bool(self._client.set(f"{PREFIX}nonce:{nonce}", b"1", nx=True,
-                                         exat=int(expires_at) + PURGE_GRACE_S))
+            pipeline = self._client.pipeline(transaction=False)
+            pipeline.set(f"{PREFIX}nonce:{nonce}", b"1", nx=True, exat=int(expires_at) + PURGE_GRACE_S)
+            if self._replicas:
+                pipeline.wait(self._replicas, WAIT_MS)
+            consumed, *acknowledged = pipeline.execute()
+        if consumed and acknowledged and acknowledged[0] < self._replicas:
+            raise StoreUnavailable(f"redis: {acknowledged[0]} of {self._replicas} replicas acknowledged the nonce")
+        return bool(consumed)
 
     def lockout_left_s(self, keys: Sequence[str]) -> int:
         if not keys:

@@ -46,11 +46,13 @@ class TokenStore(Protocol):
 @dataclass(frozen=True)
 class StoreLocation:
     """`url`: redis[s]://[user:password@]host:port/db for a fleet; None: SQLite in `state_dir` (one node).
-    `ca_file`: the CA that signed a rediss:// server's certificate (default: the system's CAs)."""
+    `ca_file`: the CA that signed a rediss:// server's certificate (default: the system's CAs);
+    `replicas`: how many Redis replicas must acknowledge a spent nonce (WAIT) before it counts."""
 
     url: str | None = None
     ca_file: Path | None = None
     state_dir: Path | None = None
+    replicas: int = 0
 
     def __post_init__(self) -> None:
         if self.url is not None:
@@ -59,6 +61,8 @@ class StoreLocation:
                 raise ValueError("the token store must be a redis://host:port/db or rediss://host:port/db URL")
             if self.ca_file is not None and parts.scheme != "rediss":
                 raise ValueError("a token store CA file needs a rediss:// (TLS) URL")
+            if self.replicas < 0:
+                raise ValueError("token store replicas must be 0 or more")
         elif self.state_dir is None:
             raise ValueError("the token store needs a redis URL or a state directory")
 
@@ -81,4 +85,4 @@ def open_token_store(location: StoreLocation) -> TokenStore:
         return SqliteTokenStore(location.state_dir)
     from python_backends.decision.redis_token_store import RedisTokenStore  # needs the redis package
 
-    return RedisTokenStore(location.url, location.ca_file)
+    return RedisTokenStore(location.url, location.ca_file, location.replicas)

@@ -18,6 +18,7 @@ from python_backends.decision.keyring import KEYRING_ENV, KEYRING_FILE_ENV
 STATE_DIR_ENV = "FACEGATE_STATE_DIR"
 TOKEN_STORE_ENV = "FACEGATE_TOKEN_STORE"
 TOKEN_STORE_CA_FILE_ENV = "FACEGATE_TOKEN_STORE_CA_FILE"
+TOKEN_STORE_REPLICAS_ENV = "FACEGATE_TOKEN_STORE_REPLICAS"
 ATTEMPT_LIMIT_ENV = "FACEGATE_ATTEMPT_LIMIT"
 ATTEMPT_WINDOW_ENV = "FACEGATE_ATTEMPT_WINDOW_S"
 LOCKOUT_ENV = "FACEGATE_LOCKOUT_S"
@@ -53,8 +54,8 @@ class ServiceSettings:
                 f"no usable challenge keyring ({error}): the server's environment must give {KEYRING_ENV} or "
                 f"{KEYRING_FILE_ENV} (`facegate serve --keyring-file PATH`)") from None
         try:
-            token_store = StoreLocation(environ.get(TOKEN_STORE_ENV) or None,
-                                        _path(environ, TOKEN_STORE_CA_FILE_ENV), _path(environ, STATE_DIR_ENV))
+            token_store = StoreLocation(environ.get(TOKEN_STORE_ENV) or None, _path(environ, TOKEN_STORE_CA_FILE_ENV),
+                                        _path(environ, STATE_DIR_ENV), int(environ.get(TOKEN_STORE_REPLICAS_ENV) or 0))
             attempts = AttemptPolicy(*(int(environ.get(name) or default) for name, default in (
                 (ATTEMPT_LIMIT_ENV, AttemptPolicy.limit), (ATTEMPT_WINDOW_ENV, AttemptPolicy.window_s),
                 (LOCKOUT_ENV, AttemptPolicy.lockout_s))))

@@ -8,6 +8,7 @@ import multiprocessing
 import time
 
 import pytest
+import redis
 
 from python_backends.decision import AttemptPolicy, StoreLocation, StoreUnavailable, open_token_store
 from python_backends.decision.redis_token_store import PURGE_GRACE_S, RedisTokenStore
@@ -118,3 +119,25 @@ def test_tls_with_a_ca_file_and_a_password(tmp_path):
                          StoreLocation(url.replace("s3cret-pass", "wrong-pass"), ca_file=ca.cert)):
             with pytest.raises(StoreUnavailable):
                 open_token_store(location).ping()
+
+
+def _wait_in_sync(replica_port: int) -> None:
+    replica = redis.Redis(host="127.0.0.1", port=replica_port)
+    deadline = time.monotonic() + 20
+    while replica.info("replication").get("master_link_status") != "up":
+        assert time.monotonic() < deadline, "the replica never synced"
+        time.sleep(0.1)
+    replica.close()
+
+
+def test_with_replicas_required_a_nonce_no_replica_acknowledged_is_refused(redis_server):
+    store = RedisTokenStore(redis_server.url, replicas=1)
+    with redis_process("--replicaof", "127.0.0.1", str(redis_server.port)) as replica:
+        _wait_in_sync(replica.port)
+        assert store.consume("acknowledged", LATER) and not store.consume("acknowledged", LATER)
+        assert redis.Redis(host="127.0.0.1", port=replica.port).exists("facegate:nonce:acknowledged")
+    started = time.monotonic()
+    with pytest.raises(StoreUnavailable, match="0 of 1 replicas"):  # the replica is gone: fail closed
+        store.consume("unacknowledged", LATER)
+    assert time.monotonic() - started < 1.5
+    assert RedisTokenStore(redis_server.url).consume("without-wait", LATER)

@@ -36,9 +36,10 @@ def test_fleet_options(tmp_path, monkeypatch):
     (tmp_path / "ca.pem").write_text("pem")
     config = parse_args(["--token-store", "rediss://redis.internal:6380/2", "--token-store-ca-file",
                          str(tmp_path / "ca.pem"), "--attempt-limit", "3", "--attempt-window", "60", "--lockout", "10",
-                         "--readiness-port", "8003", "--decision-only"])
+                         "--readiness-port", "8003", "--decision-only", "--token-store-replicas", "1"])
     assert config.token_store == "rediss://redis.internal:6380/2" and config.token_store_ca_file == tmp_path / "ca.pem"
     assert config.attempts == AttemptPolicy(3, 60, 10) and config.readiness_port == 8003 and config.decision_only
+    assert config.token_store_replicas == 1
     defaults = parse_args([])
     assert defaults.token_store is None and defaults.attempts == AttemptPolicy() and not defaults.decision_only
     monkeypatch.setenv("FACEGATE_TOKEN_STORE", "redis://:pw@redis.internal:6379/0")
@@ -50,6 +51,7 @@ def test_fleet_options(tmp_path, monkeypatch):
     ["--token-store", "http://redis.internal/"],
     ["--token-store", "redis://redis.internal:6379/0", "--token-store-ca-file", "/nonexistent.pem"],
     ["--lockout", "0"],
+    ["--token-store-replicas", "-1"],
 ])
 def test_unusable_fleet_options_stop_the_command(arguments, capsys, monkeypatch):
     monkeypatch.delenv("FACEGATE_TOKEN_STORE", raising=False)

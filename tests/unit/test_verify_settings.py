@@ -22,8 +22,10 @@ def test_everything_from_the_environment(tmp_path):
 def test_a_redis_url_is_the_token_store(tmp_path):
     settings = ServiceSettings.from_environ(
         {"FACEGATE_KEYRING": f"k1:{SECRET}", "FACEGATE_TOKEN_STORE": "rediss://u:pw@redis.example:6380/2",
-         "FACEGATE_TOKEN_STORE_CA_FILE": str(tmp_path / "ca.pem"), "FACEGATE_STATE_DIR": str(tmp_path)})
+         "FACEGATE_TOKEN_STORE_CA_FILE": str(tmp_path / "ca.pem"), "FACEGATE_STATE_DIR": str(tmp_path),
+         "FACEGATE_TOKEN_STORE_REPLICAS": "1"})
     assert settings.token_store.shared and settings.token_store.ca_file == tmp_path / "ca.pem"
+    assert settings.token_store.replicas == 1
     assert settings.token_store.describe() == "rediss://redis.example:6380/2"  # no credentials
 
 
