@@ -7,7 +7,7 @@ Every series exists from the start at 0 (see outcome_metrics.py).
 from __future__ import annotations
 
 from python_backends.decision import AttemptRecord, Reason
-from python_backends.verify.outcome_metrics import CounterFamilyFactory
+from python_backends.verify.outcome_metrics import CounterFamilyFactory, labelled_series
 
 FAILED_ATTEMPTS = "facegate_failed_attempts_total"
 LOCKOUTS = "facegate_lockouts_total"
@@ -27,8 +27,8 @@ class AttemptMetrics:
             counter_family(UNCOUNTED, "failed verifications the token store was unreachable to count"),
         ]
         failed, lockouts, uncounted = self._families
-        self._failed = {kind: failed.Metric(labels={"kind": kind}) for kind in KINDS}
-        self._lockouts = {kind: lockouts.Metric(labels={"kind": kind}) for kind in KINDS}
+        self._failed = labelled_series(failed, "kind", KINDS)
+        self._lockouts = labelled_series(lockouts, "kind", KINDS)
         self._uncounted = uncounted.Metric(labels={})
 
     def recorded(self, record: AttemptRecord) -> None:
@@ -45,7 +45,7 @@ class RefusalMetrics:
 
     def __init__(self, counter_family: CounterFamilyFactory) -> None:
         self._family = counter_family(REFUSALS, "challenges refused (locked out, or the token store unreachable)")
-        self._refusals = {reason: self._family.Metric(labels={"code": reason.value}) for reason in REFUSAL_REASONS}
+        self._refusals = labelled_series(self._family, "code", (reason.value for reason in REFUSAL_REASONS))
 
     def refused(self, reason: Reason) -> None:
-        self._refusals[reason].increment(1)
+        self._refusals[reason.value].increment(1)

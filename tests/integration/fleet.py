@@ -22,6 +22,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from facegate.server.launcher import stop
 from facegate.server.ports import free_ports
 from python_backends.verify.settings import TOKEN_STORE_ENV
 
@@ -58,18 +59,6 @@ def _wait_ready(node: Node, ready: threading.Event) -> None:
         if line.startswith(READY_LINE):
             ready.set()
     # stdout closed: the node exited (or is stopping)
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            pass
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
 
 
 @contextlib.contextmanager
@@ -110,4 +99,4 @@ def fleet(count: int, token_store_url: str, keyring_file: Path, workdir: Path,
             if node.process.poll() is None:
                 node.process.send_signal(signal.SIGTERM)
         for node in nodes:
-            _stop(node.process)
+            stop(node.process, STOP_TIMEOUT_S)  # `facegate serve` stops its Triton before it exits
