@@ -10,8 +10,8 @@
   subscriber is unaffected; the lockout ends after its (here short) time; the counters are on every
   node's metrics endpoint with no identifier in them.
 
-The nodes start once for the module (three Triton servers: ~3 GB of memory and about a minute on
-2 cores). Cheap requests keep the rest short: screened_clip() is answered from image headers after
+The nodes start once for the module (three Triton servers: 2.3 GB PSS together when idle, ready
+in 43-58 s on the shared 2-core machine; the module took about 2 minutes). Cheap requests keep the rest short: screened_clip() is answered from image headers after
 the token check, a 5-face ID photo stops after detection (MULTIPLE_FACES, REJECT); two verifications
 run every model (48 frames each).
 """
@@ -29,6 +29,7 @@ import pytest
 from facegate import testdata
 from facegate.server.keyring_file import temporary_keyring_file
 from facegate_client import ClientOptions, FacegateClient, LockedOut, ReasonCode, Unavailable
+from facegate_client import cli as client_cli
 from tests.integration.fleet import fleet
 from tests.integration.redis_process import redis_process
 from tests.integration.small_clip import screened_clip, small_clip
@@ -143,7 +144,8 @@ def _metric(text: str, name: str, label: str) -> float:
                if line.startswith(name + "{") and label in line)
 
 
-def test_failed_attempts_spread_over_the_nodes_lock_the_subscriber_out_everywhere(nodes, clients, group_photo_clip):
+def test_failed_attempts_spread_over_the_nodes_lock_the_subscriber_out_everywhere(nodes, clients, group_photo_clip,
+                                                                                    capsys):
     id_photo, frames = group_photo_clip
     subject, other = "hmac-of-id-number-0001", "hmac-of-id-number-0002"
     held = clients[0].challenge(False, subject=subject).token  # fetched before the lockout
@@ -161,6 +163,9 @@ def test_failed_attempts_spread_over_the_nodes_lock_the_subscriber_out_everywher
             client.challenge(False, device="handset-1")  # the device took the same 5 failures
         assert client.challenge(False, subject=other).token
     assert clients[1].verify(id_photo, frames, held).codes == (ReasonCode.LOCKED_OUT,)
+    assert client_cli.main(["challenge", "--subject", subject, *(f"--server={node.grpc_url}" for node in nodes)]) == 1
+    error = capsys.readouterr().err
+    assert "LockedOut: LOCKED_OUT" in error and "retry after" in error
 
     metrics = [node.metrics() for node in nodes]
     assert sum(_metric(text, "facegate_failed_attempts_total", 'kind="subject"') for text in metrics) == ATTEMPT_LIMIT
