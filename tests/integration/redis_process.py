@@ -2,13 +2,15 @@
 
 Its data lives in a private temporary directory with the append-only file synced on every write,
 the durability docs/fleet.md recommends, so a restarted server still knows the spent nonces.
-`kill()` is a crash (SIGKILL); `start()` brings it back on the same port and data.
+`kill()` is a crash (SIGKILL), `pause()` a hang (SIGSTOP); `start()` / `resume()` bring it back on
+the same port and data.
 """
 
 from __future__ import annotations
 
 import contextlib
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -37,7 +39,8 @@ class RedisProcess:
             raise RuntimeError("redis-server is not installed: run `make redis-server` (apt-get install redis-server)")
         self.process = subprocess.Popen(
             [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory), "--save", "",
-             "--appendonly", "yes", "--appendfsync", "always", "--daemonize", "no", *self._extra],
+             "--appendonly", "yes", "--appendfsync", "always", "--daemonize", "no", "--shutdown-on-sigterm", "now",
+             *self._extra],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + START_TIMEOUT_S
         client = redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=1)
@@ -59,6 +62,13 @@ class RedisProcess:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+
+    def pause(self) -> None:
+        """A hung server (SIGSTOP): connections open, nothing answers."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
