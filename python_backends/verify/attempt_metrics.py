@@ -15,17 +15,19 @@ UNCOUNTED = "facegate_failed_attempts_uncounted_total"
 REFUSALS = "facegate_challenge_refusals_total"
 KINDS = ("subject", "device")
 REFUSAL_REASONS = (Reason.LOCKED_OUT, Reason.SERVICE_UNAVAILABLE)
+_FAMILIES = (
+    (FAILED_ATTEMPTS, "failed verifications counted against a bound subscriber or device"),
+    (LOCKOUTS, "lockouts started after too many failed attempts"),
+    (UNCOUNTED, "failed verifications the token store was unreachable to count"),
+)
 
 
 class AttemptMetrics:
     """verify's side: what each answer did to the counts."""
 
     def __init__(self, counter_family: CounterFamilyFactory) -> None:
-        self._families = [  # held: Triton drops a family's series when the family object is deleted
-            counter_family(FAILED_ATTEMPTS, "failed verifications counted against a bound subscriber or device"),
-            counter_family(LOCKOUTS, "lockouts started after too many failed attempts"),
-            counter_family(UNCOUNTED, "failed verifications the token store was unreachable to count"),
-        ]
+        # Held: Triton drops a family's series when the family object is deleted.
+        self._families = [counter_family(name, description) for name, description in _FAMILIES]
         failed, lockouts, uncounted = self._families
         self._failed = labelled_series(failed, "kind", KINDS)
         self._lockouts = labelled_series(lockouts, "kind", KINDS)
