@@ -28,7 +28,7 @@ from facegate_client.health import EndpointHealth
 from facegate_client.options import ClientOptions, endpoint_list
 from facegate_client.resolution import DnsName
 from facegate_client.results import Action
-from facegate_client.validation import check_actions, check_verify_request
+from facegate_client.validation import check_actions, check_reference, check_verify_request
 
 
 class ClientCore:
@@ -100,9 +100,12 @@ class ClientCore:
                 del self._retired[url]
             return [self._nodes.pop(url) for url in expired]
 
-    def _challenge_call(self, mirrored: bool, actions: Sequence[Action | str] | None, request_id: str | None) -> Call:
+    def _challenge_call(self, mirrored: bool, actions: Sequence[Action | str] | None, request_id: str | None,
+                        subject: str | None = None, device: str | None = None) -> Call:
         check_actions(actions)
-        return challenge_call(mirrored, actions, request_id_or_new(request_id))
+        check_reference("subject", subject)
+        check_reference("device", device)
+        return challenge_call(mirrored, actions, request_id_or_new(request_id), subject, device)
 
     def _verify_call(
         self, id_photo: bytes, frames: Sequence[bytes], token: str, request_id: str | None, return_embeddings: bool
