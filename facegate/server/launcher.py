@@ -24,6 +24,7 @@ from facegate.server.readiness import ModelState, ServerStartError, wait_until_r
 from facegate.server.server_log import ServerLog
 from facegate.server.service_environment import service_environment
 from facegate.server.stale_files import remove_stale, shm_prefix, workdir_prefix
+from facegate.server.watchdog import Heal, HealCounts, ModelControl, Watchdog
 
 STOP_GRACE_S = 60.0
 """How long a stopping server may take to drain requests and unload models before SIGKILL."""
@@ -37,6 +38,8 @@ class RunningServer:
     workdir: Path
     """Private (0700) temporary directory holding the backend directory; removed when the server stops."""
     models: list[ModelState]
+    watchdog: Watchdog
+    """Reloads a model whose process died (see watchdog.py)."""
 
     @property
     def pid(self) -> int:
@@ -55,6 +58,8 @@ class RunningServer:
         return self.config.metrics_url
 
     def send_signal(self, signum: int) -> None:
+        """Forwards a signal; the watchdog stops first, so that models unloading on SIGTERM stay unloaded."""
+        self.watchdog.stop()
         if self.process.poll() is None:
             self.process.send_signal(signum)
 
@@ -78,16 +83,18 @@ def running_server(config: ServerConfig, echo: Callable[[str], None] | None = No
     config = with_operator_key(config)
     remove_stale()
     workdir = Path(tempfile.mkdtemp(prefix=workdir_prefix()))
-    process = None
+    process = watchdog = None
     try:
         backend_directory = assemble_backend_directory(distribution, workdir / "backends")
         state_dir = config.state_dir or workdir / "state"
         state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        heal_counts = HealCounts(workdir / "heals.json")
         try:
             process = subprocess.Popen(
                 [str(distribution.server_binary),
                  *server_arguments(config, backend_directory, shm_prefix(secrets.token_hex(4)))],
-                env=service_environment(server_environment(distribution, config.device, os.environ), config, state_dir),
+                env=service_environment(server_environment(distribution, config.device, os.environ), config, state_dir,
+                                        heal_counts.path),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
@@ -98,13 +105,26 @@ def running_server(config: ServerConfig, echo: Callable[[str], None] | None = No
             raise ServerStartError(f"could not give tritonserver a private /dev/shm ({error}): run as root or "
                                    "allow unprivileged user namespaces (kernel.unprivileged_userns_clone=1)") from error
         log = ServerLog(process.stdout, echo)
-        models = wait_until_ready(process, config.http_url, log, config.startup_timeout_s,
-                                  config.operator_key.http_headers() if config.operator_key else None)
-        yield RunningServer(config, process, log, workdir, models)
+        operator_headers = config.operator_key.http_headers()
+        models = wait_until_ready(process, config.http_url, log, config.startup_timeout_s, operator_headers)
+        watchdog = Watchdog(process, ModelControl(config.http_url, operator_headers),
+                            _heal_reporter(heal_counts, echo)).start()
+        yield RunningServer(config, process, log, workdir, models, watchdog)
     finally:
+        if watchdog is not None:
+            watchdog.stop()
         if process is not None:
             stop(process)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _heal_reporter(counts: HealCounts, echo: Callable[[str], None] | None) -> Callable[[Heal], None]:
+    def report(heal: Heal) -> None:
+        if heal.error is None:
+            counts.add(heal.model)
+        if echo is not None:
+            echo(f"facegate serve: {heal.describe()}\n")
+    return report
 
 
 def with_operator_key(config: ServerConfig) -> ServerConfig:

@@ -17,6 +17,7 @@ from python_backends.decision.keyring import KEYRING_ENV, KEYRING_FILE_ENV
 STATE_DIR_ENV = "FACEGATE_STATE_DIR"
 ALLOW_REQUESTED_ACTIONS_ENV = "FACEGATE_ALLOW_REQUESTED_ACTIONS"
 ALLOW_EMBEDDINGS_ENV = "FACEGATE_ALLOW_EMBEDDINGS"
+HEALS_FILE_ENV = "FACEGATE_HEALS_FILE"
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"", "0", "false", "no", "off"}
 
 
@@ -33,6 +34,8 @@ class ServiceSettings:
     """Demo mode: a challenge request may name its action order."""
     allow_embeddings: bool = False
     """A verify caller may ask for the embeddings in the answer."""
+    heals_file: Path | None = None
+    """The launcher's count of model reloads per model (facegate/server/watchdog.py); None without the launcher."""
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] = os.environ, need_state_dir: bool = False) -> ServiceSettings:
@@ -45,8 +48,9 @@ class ServiceSettings:
         state_dir = environ.get(STATE_DIR_ENV) or None
         if need_state_dir and state_dir is None:
             raise SettingsError(f"set {STATE_DIR_ENV} to a private directory for the one-use challenge nonces")
+        heals_file = environ.get(HEALS_FILE_ENV) or None
         return cls(keyring, Path(state_dir) if state_dir else None, _flag(environ, ALLOW_REQUESTED_ACTIONS_ENV),
-                   _flag(environ, ALLOW_EMBEDDINGS_ENV))
+                   _flag(environ, ALLOW_EMBEDDINGS_ENV), Path(heals_file) if heals_file else None)
 
 
 def _flag(environ: Mapping[str, str], name: str) -> bool:
