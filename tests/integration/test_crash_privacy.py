@@ -105,6 +105,8 @@ def test_request_bytes_stay_in_the_servers_private_shared_memory(triton_server, 
     assert private.stat().st_mode & 0o777 == 0o700
     assert private.stat().st_dev != Path("/dev/shm").stat().st_dev, "a tmpfs of its own, not the host's /dev/shm"
     assert not list(Path("/dev/shm").glob(f"facegate_{os.getpid()}_*"))
+    assert triton_server.workdir.stat().st_mode & 0o777 == 0o700
+    assert (triton_server.workdir / "heals.json").stat().st_mode & 0o777 == 0o600
     assert holding(HOST_ROOTS + (triton_server.workdir,), images, since=started) == []
 
 
