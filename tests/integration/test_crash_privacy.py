@@ -27,6 +27,7 @@ from facegate.server import RunningServer, running_server
 from facegate.server.process_group import live_members
 from facegate.server.watchdog import STUB_NAME
 from facegate_client import ModelsClient
+from tests.integration.file_scan import files_changed_since
 from tests.integration.server_fixture import DETECT_MODELS, local_config, partial_repository
 
 pytestmark = pytest.mark.integration
@@ -48,17 +49,10 @@ def holding(roots: tuple[Path, ...], images: list[bytes], since: float = 0.0) ->
     """Files under `roots` (changed since `since`) that hold a piece of one of the images."""
     fragments = _fragments(images)
     found = []
-    for root in roots:
-        for folder, _, names in os.walk(root):
-            for name in names:
-                path = Path(folder, name)
-                try:
-                    if path.is_file() and path.stat().st_mtime >= since:
-                        content = path.read_bytes()
-                        if any(fragment in content for fragment in fragments):
-                            found.append(path)
-                except OSError:
-                    continue  # removed while walking, or not ours to read
+    for path in files_changed_since(roots, since):
+        with contextlib.suppress(OSError):  # removed since, or not ours to read
+            if any(fragment in path.read_bytes() for fragment in fragments):
+                found.append(path)
     return found
 
 
