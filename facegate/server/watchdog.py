@@ -3,9 +3,10 @@
 Triton 2.51 does not replace a Python backend stub that was killed: every request routed to the
 dead instance fails ("Stub process ... is not healthy") while the model and the server still say
 READY. So the launcher watches the stubs (each runs `triton_python_backend_stub` with its instance
-name, e.g. `verify_0_1`, in its arguments) and when one it saw at start is gone, reloads that
-model through model control: unload, then load (a load of an unchanged model does nothing).
-While it reloads, the model is not ready and, Triton's readiness being strict, neither is the server.
+name, e.g. `verify_0_1`, in its arguments) and when one it saw is gone while its model is still
+READY, reloads that model through model control: unload, then load (a load of an unchanged model
+does nothing). A model an operator unloaded is not READY: it is left alone. While it reloads, the
+model is not ready and, Triton's readiness being strict, neither is the server.
 """
 
 from __future__ import annotations
@@ -114,11 +115,23 @@ class Watchdog:
 
     def _watch(self) -> None:
         while not self._stopped.wait(self._poll_s):
-            dead = self._expected - running_instances(self._server.pid)
+            running = running_instances(self._server.pid)
+            dead = self._expected - running
+            self._expected |= running  # instances an operator's reload added
+            if not dead:
+                continue
+            try:
+                ready = {state.name for state in self._control.repository_states() if state.state == "READY"}
+            except OSError:
+                continue  # the server is stopping, or busy: look again at the next poll
             for model in sorted({model_of(instance) for instance in dead}):
                 if self._stopped.is_set() or self._server.poll() is not None:
                     return
-                self._heal(model, tuple(sorted(i for i in dead if model_of(i) == model)))
+                if model in ready:
+                    self._heal(model, tuple(sorted(i for i in dead if model_of(i) == model)))
+                # Watched from now on: what runs of it (none when an operator unloaded it).
+                self._expected = {i for i in self._expected if model_of(i) != model} | {
+                    i for i in running_instances(self._server.pid) if model_of(i) == model}
 
     def _heal(self, model: str, dead_instances: tuple[str, ...]) -> None:
         started = time.monotonic()

@@ -5,6 +5,7 @@ import subprocess
 import time
 
 from facegate.server.process_group import kill_group, live_members
+from facegate.server.readiness import ModelState
 from facegate.server.watchdog import Heal, HealCounts, Watchdog, model_of, running_instances
 from python_backends.verify.reload_metrics import ReloadGauge
 
@@ -15,14 +16,16 @@ def test_instance_names_give_the_model():
 
 
 class _Control:
-    def __init__(self, fail: bool = False) -> None:
+    def __init__(self, unloaded: tuple[str, ...] = ()) -> None:
         self.reloaded: list[str] = []
-        self.fail = fail
+        self.unloaded = unloaded
+
+    def repository_states(self) -> list[ModelState]:
+        return [ModelState(model, "1", "UNAVAILABLE" if model in self.unloaded else "READY", "")
+                for model in ("verify", "detect_preprocess")]
 
     def reload(self, model: str) -> None:
         self.reloaded.append(model)
-        if self.fail:
-            raise OSError("load answered HTTP 400")
 
 
 def _fake_stub_group(*instances: str) -> subprocess.Popen:
@@ -52,10 +55,26 @@ def test_a_dead_stub_gets_its_model_reloaded_and_counted(tmp_path):
         while not seen and time.monotonic() < deadline:
             time.sleep(0.05)
         watchdog.stop()
-        assert set(control.reloaded) == {"verify"}  # retried each poll: the fake stub never comes back
+        time.sleep(0.3)
+        assert control.reloaded == ["verify"]  # once: what runs after the reload is what is watched
         assert seen[0].dead_instances == ("verify_0_1",) and seen[0].error is None and watchdog.heals[0] == seen[0]
         assert json.loads((tmp_path / "heals.json").read_text())["verify"] == len(control.reloaded)
         assert (tmp_path / "heals.json").stat().st_mode & 0o777 == 0o600
+    finally:
+        kill_group(leader.pid)
+        leader.wait()
+
+
+def test_a_model_an_operator_unloaded_is_left_alone():
+    leader = _fake_stub_group("verify_0_0", "detect_preprocess_0_0")
+    try:
+        time.sleep(0.3)
+        control, seen = _Control(unloaded=("detect_preprocess",)), []
+        watchdog = Watchdog(leader, control, seen.append, poll_s=0.05).start()
+        os.kill(_pid_of(leader, "detect_preprocess_0_0"), signal.SIGKILL)
+        time.sleep(0.5)
+        watchdog.stop()
+        assert control.reloaded == [] and seen == []
     finally:
         kill_group(leader.pid)
         leader.wait()
