@@ -72,7 +72,7 @@ def wait_until_ready(
             raise _error(f"tritonserver exited with status {process.returncode} before it was ready", log)
         try:
             if probe.is_ok("/health/live"):
-                # Without model control the endpoints open only after every model was tried,
+                # The endpoints open only after every model was tried (all loaded at start),
                 # so a model that is not READY now has failed.
                 states = probe.repository_states()
                 failed = [state for state in states if state.state != "READY"]
