@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterator
 
@@ -26,9 +27,10 @@ from facegate import testdata
 from facegate.server import RunningServer, running_server
 from facegate.server.process_group import live_members
 from facegate.server.watchdog import STUB_NAME
-from facegate_client import ModelsClient
+from facegate_client import FacegateClient, ModelsClient
 from tests.integration.file_scan import files_changed_since
 from tests.integration.server_fixture import DETECT_MODELS, local_config, partial_repository
+from tests.integration.small_clip import small_clip
 
 pytestmark = pytest.mark.integration
 
@@ -91,9 +93,16 @@ def _wait_until(condition, timeout_s: float) -> float:
     return time.monotonic() - started
 
 
-def test_request_bytes_stay_in_the_servers_private_shared_memory(triton_server, images):
+def test_verify_inputs_stay_in_the_servers_private_shared_memory(triton_server):
+    """Scans the host's /dev/shm and temp directory while a verify runs and after it."""
     started = time.time()
-    _detect(triton_server.grpc_url, images)
+    id_photo, frames = small_clip()
+    images = [id_photo, *frames]
+    with FacegateClient([triton_server.grpc_url]) as client, ThreadPoolExecutor(1) as pool:
+        answer = pool.submit(lambda: client.verify(id_photo, frames, client.challenge(mirrored=False).token))
+        while not answer.done():
+            assert holding(HOST_ROOTS, images, since=started) == []
+        assert answer.result().decision is not None
     private = private_shm(triton_server.pid)
     assert holding((private,), images), "the scan must find the images where Triton put them"
     assert private.stat().st_mode & 0o777 == 0o700
