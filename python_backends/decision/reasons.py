@@ -37,6 +37,8 @@ class Reason(str, enum.Enum):
     LOCKED_OUT = ("LOCKED_OUT", Verdict.RETRY, "The subscriber or device the token is bound to is locked out after too many failed attempts.")
     IMAGE_CORRUPT = ("IMAGE_CORRUPT", Verdict.RETRY, "An image is empty or cannot be decoded.")
     IMAGE_TOO_LARGE = ("IMAGE_TOO_LARGE", Verdict.RETRY, "An image exceeds the byte or pixel limit.")
+    IMAGE_TOO_SMALL = ("IMAGE_TOO_SMALL", Verdict.RETRY, "An image is smaller than the minimum size on a side.")
+    REQUEST_TOO_LARGE = ("REQUEST_TOO_LARGE", Verdict.RETRY, "The images together exceed the request's decoded-pixel budget.")
     TOO_FEW_FRAMES = ("TOO_FEW_FRAMES", Verdict.RETRY, "The selfie clip has fewer frames than required.")
     TOO_MANY_FRAMES = ("TOO_MANY_FRAMES", Verdict.RETRY, "The selfie clip has more frames than allowed.")
     NO_FACE_ID_PHOTO = ("NO_FACE_ID_PHOTO", Verdict.RETRY, "No face was found in the ID photo.")
