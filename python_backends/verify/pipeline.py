@@ -1,11 +1,13 @@
-"""One verification: token, request screening, then inference in three stages with early exits.
+"""One verification: token, request screening, then inference in stages with early exits.
 
 1. redeem the token (spends it) and screen the request from image headers: no inference on error;
 2. detect faces in the clip and the ID photo (two concurrent calls: one batch of all frames, and
    the ID photo alone); stop when a face count already decides (no face, several faces);
-3. liveness of the largest face of every frame with a face, embeddings of the single-face frames,
-   liveness and embedding of the ID face: four concurrent calls;
-4. the decision layer's `assess`.
+3. the cheap signals (landmarks -> eyes, pose; sharpness) of the largest face of every frame with a
+   face and of the ID face, and the ID face's embedding: three concurrent calls;
+4. frame_selection picks the frames that decide; anti-spoofing of the most frontal ones and
+   embeddings of those plus a sparse sample for the identity check: two concurrent calls;
+5. the decision layer's `assess`.
 """
 
 from __future__ import annotations
@@ -28,10 +30,10 @@ from python_backends.decision import (
     screen_faces,
 )
 from python_backends.verify.ensembles import Ensembles, Faces, InferenceFailed
+from python_backends.verify.frame_selection import select_frames
 from python_backends.verify.image_facts import image_facts
 from python_backends.verify.measure import (
     frame_measurements,
-    frontal_frames,
     id_face_count,
     id_photo_measurement,
     identity_similarities,
@@ -112,19 +114,31 @@ class Verification:
         faced = [i for i, faces in enumerate(frame_faces) if faces.count > 0]
         single = [i for i in faced if frame_faces[i].count == 1]
         main = id_faces.largest()
-        frame_signals, frame_embeddings, (id_signals,), id_embedding = await asyncio.gather(
-            ensembles.liveness([inputs.frames[i] for i in faced], *_largest_faces([frame_faces[i] for i in faced])),
-            ensembles.embed([inputs.frames[i] for i in single], np.stack([frame_faces[i].landmarks[0] for i in single])),
-            ensembles.liveness([inputs.id_photo], id_faces.boxes[main:main + 1], id_faces.landmarks[main:main + 1]),
-            ensembles.embed([inputs.id_photo], id_faces.landmarks[main:main + 1]),
+        id_box, id_landmarks = id_faces.boxes[main:main + 1], id_faces.landmarks[main:main + 1]
+        frame_signals, (id_signals,), id_embedding = await asyncio.gather(
+            ensembles.signals([inputs.frames[i] for i in faced], *_largest_faces([frame_faces[i] for i in faced])),
+            ensembles.signals([inputs.id_photo], id_box, id_landmarks),
+            ensembles.embed([inputs.id_photo], id_landmarks),
         )
-        watch.lap("liveness_embed")
+        watch.lap("signals")
 
         signals = dict(zip(faced, frame_signals))
-        chosen = frontal_frames([signals[i] for i in single], config.match_frames)
-        live_reference = reference_embedding(frame_embeddings[chosen])
+        selection = select_frames([signals[i] for i in single], max(config.match_frames, config.spoof_frames),
+                                  config.identity_frames)
+        spoofed = [single[k] for k in selection.frontal[:config.spoof_frames]]
+        embedded = [single[k] for k in selection.identity]
+        spoof_scores, frame_embeddings = await asyncio.gather(
+            ensembles.spoof([inputs.frames[i] for i in spoofed], *_largest_faces([frame_faces[i] for i in spoofed])),
+            ensembles.embed([inputs.frames[i] for i in embedded], np.stack([frame_faces[i].landmarks[0] for i in embedded])),
+        )
+        watch.lap("spoof_embed")
+
+        position = {frame: row for row, frame in enumerate(embedded)}
+        matched = [position[single[k]] for k in selection.frontal[:config.match_frames]]
+        live_reference = reference_embedding(frame_embeddings[matched])
         match_score = float(id_embedding[0] @ live_reference)
-        frames = frame_measurements(frame_faces, signals, dict(zip(single, identity_similarities(frame_embeddings))))
+        frames = frame_measurements(frame_faces, signals, dict(zip(spoofed, (float(v) for v in spoof_scores))),
+                                    dict(zip(embedded, identity_similarities(frame_embeddings))))
         id_photo = id_photo_measurement(id_faces, id_count, id_signals, match_score)
         decision = assess(challenge, id_photo, frames, config)
         watch.lap("decide")
