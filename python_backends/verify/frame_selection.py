@@ -5,13 +5,13 @@ need them all. Anti-spoofing (~108 ms of CPU per face here) and embeddings only 
 that decide: the few most frontal, open-eyed frames (what an ID photo shows) are matched against
 the ID photo and scored for spoofing, so the frames that pass as the customer are the frames
 checked for a presentation attack; a sparse, evenly spaced sample (first and last frame included)
-is embedded for the identity-consistency check.
+is embedded for the identity-consistency check. The sample depends on the frame count alone, so
+its embeddings can run while the cheap signals that choose the frontal frames are computed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -27,15 +27,6 @@ class FrameSignals(Protocol):
     yaw_deg: float
     pitch_deg: float
     sharpness: float
-
-
-@dataclass(frozen=True)
-class FrameSelection:
-    """Positions in the candidate list. `frontal`: best first (match and anti-spoofing take a prefix);
-    `identity`: ascending, holds every frontal frame too (their embeddings are computed anyway)."""
-
-    frontal: tuple[int, ...]
-    identity: tuple[int, ...]
 
 
 def frontal_frames(signals: Sequence[FrameSignals], count: int) -> list[int]:
@@ -59,10 +50,3 @@ def spread_sample(count: int, size: int) -> list[int]:
     if size < 2:
         return [0][:size]
     return sorted({int(i) for i in np.linspace(0, count - 1, size).round()})
-
-
-def select_frames(signals: Sequence[FrameSignals], frontal: int, identity: int) -> FrameSelection:
-    """The `frontal` best frames for matching and anti-spoofing, and `identity` evenly spaced frames
-    (plus the frontal ones) for the identity check, out of the candidates' signals."""
-    chosen = frontal_frames(signals, frontal)
-    return FrameSelection(tuple(chosen), tuple(sorted(set(spread_sample(len(signals), identity)) | set(chosen))))

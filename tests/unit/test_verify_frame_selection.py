@@ -3,7 +3,7 @@
 import pytest
 
 from python_backends.verify.ensembles import FaceSignals
-from python_backends.verify.frame_selection import FrameSelection, frontal_frames, select_frames, spread_sample
+from python_backends.verify.frame_selection import frontal_frames, spread_sample
 
 
 def signals(yaw=0.0, pitch=0.0, eyes=0.3, sharpness=40.0):
@@ -34,18 +34,3 @@ def test_closed_eyes_everywhere_still_gives_frames():
 ])
 def test_the_identity_sample_spreads_over_the_clip_with_both_ends(count, size, expected):
     assert spread_sample(count, size) == expected
-
-
-def test_selection_embeds_the_frontal_frames_with_the_sample():
-    clip = [signals(yaw=10 - abs(i - 7)) for i in range(16)]  # most frontal at both ends... and frame 7 least
-    clip[5] = signals(yaw=0.1)
-    selection = select_frames(clip, 3, 4)
-    assert selection.frontal[0] == 5 and len(selection.frontal) == 3
-    assert set(selection.frontal) <= set(selection.identity)
-    assert {0, 15} <= set(selection.identity) and list(selection.identity) == sorted(selection.identity)
-    assert isinstance(selection, FrameSelection)
-
-
-def test_short_clips_are_embedded_whole():
-    selection = select_frames([signals(yaw=y) for y in (3, 1, 2)], 3, 8)
-    assert selection == FrameSelection((1, 2, 0), (0, 1, 2))
