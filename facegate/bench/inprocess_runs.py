@@ -4,6 +4,7 @@ run in-process one after another (batched per request, or one image at a time: t
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import secrets
 import tempfile
 import time
@@ -34,11 +35,11 @@ class StageRate:
 @dataclass(frozen=True)
 class Limit:
     stages: list[StageRate]
-    items_per_verification: int  # frames + the ID photo, every stage handles each once
+    items_per_verification: dict[str, int]  # stage -> faces or images it handles in one verification
 
     @property
     def seconds_per_verification(self) -> float:
-        return sum(self.items_per_verification / stage.items_per_s for stage in self.stages)
+        return sum(self.items_per_verification[stage.stage] / stage.items_per_s for stage in self.stages)
 
     @property
     def verifications_per_s(self) -> float:
@@ -94,14 +95,50 @@ def stage_runners(ens: InProcessEnsembles, images: Sequence[bytes]) -> dict[str,
     }
 
 
-def measure_limit(ens: InProcessEnsembles, material: Material, batches: Sequence[int],
-                  min_seconds: float) -> Limit:
+_STAGE_CALLS = {  # which Ensembles calls feed each stage (face_signals and liveness share the crops + landmarker)
+    "detect: DALI decode + letterbox": ("detect",), "face_detector (ONNX)": ("detect",),
+    "detect: priors + NMS": ("detect",), "liveness: DALI decode + 2 crops": ("signals", "spoof"),
+    "face_landmarker (ONNX)": ("signals", "spoof"), "face_antispoof (ONNX)": ("spoof",),
+    "liveness: eyes, pose, spoof": ("signals", "spoof"), "embed: DALI decode + align": ("embed",),
+    "face_embedder (ONNX)": ("embed",),
+}
+
+
+class _CountingEnsembles:
+    """Ensembles that count the images each kind of call handles, over `InProcessEnsembles`."""
+
+    def __init__(self, inner: InProcessEnsembles):
+        self._inner, self.images = inner, dict.fromkeys(("detect", "signals", "spoof", "embed"), 0)
+
+    def __getattr__(self, name: str):
+        call = getattr(self._inner, name)
+
+        async def counted(images, *args):
+            self.images[name] += len(images)
+            return await call(images, *args)
+
+        return counted
+
+
+def items_per_verification(ens: InProcessEnsembles, material: Material, config: DecisionConfig) -> dict[str, int]:
+    """Stage -> the faces or images it handles in one genuine verification (with the frame selection)."""
+    counting = _CountingEnsembles(ens)
+    keyring = Keyring((SigningKey("bench", secrets.token_bytes(32)),))
+    token = ChallengeIssuer(keyring, ChallengePolicy(allow_requested_actions=True)).issue(False, GENUINE_ACTIONS).token
+    with tempfile.TemporaryDirectory(prefix="facegate-bench-") as state_dir:
+        verification = Verification(ChallengeVerifier(keyring, SqliteNonceStore(Path(state_dir))), config, counting)
+        asyncio.run(verification.run(VerifyInputs(material.id_photo, material.genuine, token)))
+    return {stage: sum(counting.images[call] for call in calls) for stage, calls in _STAGE_CALLS.items()}
+
+
+def measure_limit(ens: InProcessEnsembles, material: Material, batches: Sequence[int], min_seconds: float,
+                  config: DecisionConfig) -> Limit:
     stages = []
     for stage, run in stage_runners(ens, material.genuine).items():
         by_batch = {batch: _rate(run, batch, min_seconds) for batch in batches}
         best = max(by_batch, key=by_batch.get)
         stages.append(StageRate(stage, best, by_batch[best], by_batch))
-    return Limit(stages, material.frames + 1)
+    return Limit(stages, items_per_verification(ens, material, config))
 
 
 @dataclass(frozen=True)
@@ -116,13 +153,18 @@ class SequentialRun:
         return len(self.latencies_s) / sum(self.latencies_s)
 
 
-def measure_sequential(label: str, ens: InProcessEnsembles, material: Material, seconds: float) -> SequentialRun:
+def every_frame(config: DecisionConfig) -> DecisionConfig:
+    """`config` with anti-spoofing and embeddings on every frame (what the naive baseline does)."""
+    return dataclasses.replace(config, spoof_frames=config.max_frames, identity_frames=config.max_frames)
+
+
+def measure_sequential(label: str, ens: InProcessEnsembles, material: Material, seconds: float,
+                       config: DecisionConfig) -> SequentialRun:
     """Genuine verifications one after another for `seconds` (after one warm-up), the token check included."""
     keyring = Keyring((SigningKey("bench", secrets.token_bytes(32)),))
     issuer = ChallengeIssuer(keyring, ChallengePolicy(allow_requested_actions=True))
     with tempfile.TemporaryDirectory(prefix="facegate-bench-") as state_dir:
-        verification = Verification(ChallengeVerifier(keyring, SqliteNonceStore(Path(state_dir))),
-                                    DecisionConfig(), ens)
+        verification = Verification(ChallengeVerifier(keyring, SqliteNonceStore(Path(state_dir))), config, ens)
 
         def once() -> str:
             inputs = VerifyInputs(material.id_photo, material.genuine, issuer.issue(False, GENUINE_ACTIONS).token)
