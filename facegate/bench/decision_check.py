@@ -8,23 +8,18 @@ the pipeline and diff the output: a change of decision must be explained (docs/b
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
-import secrets
 import sys
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageFilter
 
 from facegate import testdata
 from facegate.bench.inprocess import InProcessEnsembles
-from python_backends.decision import (ChallengeIssuer, ChallengePolicy, ChallengeVerifier, DecisionConfig, Keyring,
-                                      SigningKey, SqliteNonceStore)
-from python_backends.verify.pipeline import Verification, VerifyInputs
+from facegate.bench.inprocess_runs import LocalVerifier
+from python_backends.decision import DecisionConfig
 
 GENUINE = ("blink", "turn_right")
 
@@ -69,15 +64,9 @@ def cases() -> Iterator[tuple[str, bytes, list[bytes], tuple[str, ...], bool]]:
 
 
 def main() -> int:
-    keyring = Keyring((SigningKey("check", secrets.token_bytes(32)),))
-    issuer = ChallengeIssuer(keyring, ChallengePolicy(allow_requested_actions=True))
-    ensembles = InProcessEnsembles()
-    with tempfile.TemporaryDirectory(prefix="facegate-check-") as state_dir:
-        verification = Verification(ChallengeVerifier(keyring, SqliteNonceStore(Path(state_dir))), DecisionConfig(),
-                                    ensembles)
+    with LocalVerifier(InProcessEnsembles(), DecisionConfig()) as verifier:
         for name, id_photo, frames, actions, mirrored in cases():
-            token = issuer.issue(mirrored, actions).token
-            decision = asyncio.run(verification.run(VerifyInputs(id_photo, tuple(frames), token))).decision
+            decision = verifier.decide(id_photo, frames, actions, mirrored)
             evidence = decision.liveness
             print(json.dumps({
                 "case": name, "frames": len(frames), "decision": decision.decision.value,

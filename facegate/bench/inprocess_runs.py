@@ -16,11 +16,12 @@ import numpy as np
 
 from facegate.bench.inprocess import InProcessEnsembles
 from facegate.bench.material import GENUINE_ACTIONS, Material
-from python_backends.decision import (ChallengeIssuer, ChallengePolicy, ChallengeVerifier, DecisionConfig, Keyring,
-                                      SigningKey, SqliteNonceStore)
+from python_backends.decision import (ChallengeIssuer, ChallengePolicy, ChallengeVerifier, Decision, DecisionConfig,
+                                      Keyring, SigningKey, SqliteNonceStore)
 from python_backends.detection import Letterbox, find_faces
 from python_backends.liveness.postprocess import liveness_signals
 from python_backends.liveness.preprocess import face_placements
+from python_backends.verify.ensembles import Ensembles
 from python_backends.verify.pipeline import Verification, VerifyInputs
 
 
@@ -120,14 +121,34 @@ class _CountingEnsembles:
         return counted
 
 
+class LocalVerifier:
+    """The verify pipeline in this process over `ensembles`, with a throwaway keyring and nonce store:
+    `with LocalVerifier(ensembles, config) as verifier: verifier.decide(id_photo, frames, actions)`."""
+
+    def __init__(self, ensembles: Ensembles, config: DecisionConfig):
+        keyring = Keyring((SigningKey("bench", secrets.token_bytes(32)),))
+        self._issuer = ChallengeIssuer(keyring, ChallengePolicy(allow_requested_actions=True))
+        self._state_dir = tempfile.TemporaryDirectory(prefix="facegate-bench-")
+        self._verification = Verification(ChallengeVerifier(keyring, SqliteNonceStore(Path(self._state_dir.name))),
+                                          config, ensembles)
+
+    def __enter__(self) -> LocalVerifier:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._state_dir.cleanup()
+
+    def decide(self, id_photo: bytes, frames: Sequence[bytes], actions: Sequence[str] = GENUINE_ACTIONS,
+               mirrored: bool = False) -> Decision:
+        token = self._issuer.issue(mirrored, actions).token
+        return asyncio.run(self._verification.run(VerifyInputs(id_photo, tuple(frames), token))).decision
+
+
 def items_per_verification(ens: InProcessEnsembles, material: Material, config: DecisionConfig) -> dict[str, int]:
     """Stage -> the faces or images it handles in one genuine verification (with the frame selection)."""
     counting = _CountingEnsembles(ens)
-    keyring = Keyring((SigningKey("bench", secrets.token_bytes(32)),))
-    token = ChallengeIssuer(keyring, ChallengePolicy(allow_requested_actions=True)).issue(False, GENUINE_ACTIONS).token
-    with tempfile.TemporaryDirectory(prefix="facegate-bench-") as state_dir:
-        verification = Verification(ChallengeVerifier(keyring, SqliteNonceStore(Path(state_dir))), config, counting)
-        asyncio.run(verification.run(VerifyInputs(material.id_photo, material.genuine, token)))
+    with LocalVerifier(counting, config) as verifier:
+        verifier.decide(material.id_photo, material.genuine)
     return {stage: sum(counting.images[call] for call in calls) for stage, calls in _STAGE_CALLS.items()}
 
 
@@ -161,14 +182,10 @@ def every_frame(config: DecisionConfig) -> DecisionConfig:
 def measure_sequential(label: str, ens: InProcessEnsembles, material: Material, seconds: float,
                        config: DecisionConfig) -> SequentialRun:
     """Genuine verifications one after another for `seconds` (after one warm-up), the token check included."""
-    keyring = Keyring((SigningKey("bench", secrets.token_bytes(32)),))
-    issuer = ChallengeIssuer(keyring, ChallengePolicy(allow_requested_actions=True))
-    with tempfile.TemporaryDirectory(prefix="facegate-bench-") as state_dir:
-        verification = Verification(ChallengeVerifier(keyring, SqliteNonceStore(Path(state_dir))), config, ens)
+    with LocalVerifier(ens, config) as verifier:
 
         def once() -> str:
-            inputs = VerifyInputs(material.id_photo, material.genuine, issuer.issue(False, GENUINE_ACTIONS).token)
-            return asyncio.run(verification.run(inputs)).decision.decision.value
+            return verifier.decide(material.id_photo, material.genuine).decision.value
 
         once()
         latencies, decisions = [], {}
