@@ -5,6 +5,7 @@ table, ratios and targets, writes `<out>/benchmark.md` and `<out>/benchmark.png`
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -40,6 +41,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    load_at_start = os.getloadavg()[0]
     material = load_material(args.frames)
     config = DecisionConfig()
     print(f"(a) stages in-process, batches {args.batches} ...", flush=True)
@@ -61,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rate = max(run.verifications_per_s for run in served) / 2
         print(f"(b) served, open loop at half the saturation throughput: {rate:.3f}/s ...", flush=True)
         half_load = measure_open_loop(server.grpc_url, server.pid, material, rate, args.seconds, args.warmup)
-    results = BenchResults(args.frames, limit, inprocess, naive, served, half_load)
+    results = BenchResults(args.frames, limit, inprocess, naive, served, half_load, (load_at_start, os.getloadavg()[0]))
     report = markdown(results, time.strftime("%Y-%m-%d %H:%M"))
     args.out_dir.mkdir(parents=True, exist_ok=True)
     (args.out_dir / "benchmark.md").write_text("# facegate benchmark (`make bench`)\n\n" + report)

@@ -20,6 +20,7 @@ class BenchResults:
     naive: SequentialRun
     served: list[ServedRun]  # closed loop, by concurrency
     half_load: ServedRun  # open loop at half the saturation throughput
+    load_average: tuple[float, float]  # the machine's 1-minute load average as the run started and ended
 
     @property
     def saturation(self) -> ServedRun:
@@ -63,7 +64,11 @@ def _f(value: float, digits: int = 2) -> str:
 
 def markdown(results: BenchResults, when: str) -> str:
     limit, lines = results.limit, []
-    lines += [f"Measured {when} on {machine()}; {results.frames} frames + 1 ID photo per verification.", "",
+    start, end = results.load_average
+    lines += [f"Measured {when} on {machine()}; {results.frames} frames + 1 ID photo per verification. "
+              f"Load average {start:.1f} as the run started, {end:.1f} as it ended: above ~0.5, other processes "
+              "shared the CPUs and rates and latencies are low and noisy; CPU seconds per verification hold up best.",
+              "",
               "### (a) the limit: each stage in-process at its best batch size", "",
               "| stage | items / verification | best batch | items/s | items/s by batch |",
               "| --- | --- | --- | --- | --- |"]
