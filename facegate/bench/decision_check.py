@@ -8,13 +8,11 @@ the pipeline and diff the output: a change of decision must be explained (docs/b
 
 from __future__ import annotations
 
-import io
 import json
 import sys
 from collections.abc import Iterator
 
 import numpy as np
-from PIL import Image, ImageFilter
 
 from facegate import testdata
 from facegate.bench.inprocess import InProcessEnsembles
@@ -22,24 +20,6 @@ from facegate.bench.inprocess_runs import LocalVerifier
 from python_backends.decision import DecisionConfig
 
 GENUINE = ("blink", "turn_right")
-
-
-def _blurred(blob: bytes, radius: float) -> bytes:
-    out = io.BytesIO()
-    Image.open(io.BytesIO(blob)).filter(ImageFilter.GaussianBlur(radius)).save(out, "JPEG", quality=90)
-    return out.getvalue()
-
-
-def _still_photo(rgb: np.ndarray) -> list[bytes]:
-    """A still frame moved in front of the camera (as tests/integration/test_verify.py)."""
-    photo, rng, frames = Image.fromarray(rgb), np.random.default_rng(7), []
-    for _ in range(16):
-        dx, dy, angle = rng.uniform(-4, 4), rng.uniform(-3, 3), rng.uniform(-2, 2)
-        moved = photo.rotate(angle, resample=Image.BILINEAR, translate=(dx, dy))
-        tilt = rng.uniform(-2e-5, 2e-5)
-        warped = moved.transform(moved.size, Image.PERSPECTIVE, (1, 0, 0, 0, 1, 0, tilt, tilt / 2), Image.BILINEAR)
-        frames.append(testdata.encode(np.asarray(warped)))
-    return frames
 
 
 def cases() -> Iterator[tuple[str, bytes, list[bytes], tuple[str, ...], bool]]:
@@ -53,13 +33,13 @@ def cases() -> Iterator[tuple[str, bytes, list[bytes], tuple[str, ...], bool]]:
     yield "genuine_16_even", id_photo, genuine[::3], GENUINE, False
     yield "genuine_mirrored", id_photo, [testdata.encode(np.ascontiguousarray(f[:, ::-1])) for f in rgb], GENUINE, True
     yield "impostor_id_photo", testdata.read("obama"), genuine, GENUINE, False
-    yield "still_photo_attack", id_photo, _still_photo(video[260]), GENUINE, False
+    yield "still_photo_attack", id_photo, testdata.still_photo_attack(video[260]), GENUINE, False
     yield "action_missing", id_photo, genuine, ("blink", "turn_left"), False
     yield "action_order", id_photo, genuine, ("turn_right", "blink"), False
     yield "swap_woman_first", id_photo, genuine[:16] + other[:16], GENUINE, False
     yield "swap_man_first", id_photo, other[:16] + genuine[:16], GENUINE, False
     yield "stray_first_frame", id_photo, other[:1] + genuine[1:], GENUINE, False
-    yield "blurred", id_photo, [_blurred(frame, 3) for frame in genuine[:16]], GENUINE, False
+    yield "blurred", id_photo, [testdata.blurred(frame, 3) for frame in genuine[:16]], GENUINE, False
     yield "other_person_clip", id_photo, other, ("blink", "turn_left"), False
 
 
