@@ -109,7 +109,7 @@ def output_checks(url: str, material: Material, local: InProcessEnsembles) -> li
     """The served detect / liveness / embed outputs against the same stages run on the CPU in this process,
     on the genuine clip and the ID photo (each stage fed the served faces, so only that stage differs)."""
     images = [material.id_photo, *material.genuine]
-    with ModelsClient(url, timeout_s=120.0) as models:
+    with ModelsClient(url, ClientOptions(timeout_s=120.0)) as models:
         served_faces = models.detect(images)
         local_faces = local.detect_now(images)
         counts = [len(f) for f in served_faces], [f.count for f in local_faces]
