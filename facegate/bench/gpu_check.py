@@ -137,7 +137,8 @@ def output_checks(url: str, material: Material, local: InProcessEnsembles) -> li
 
 def decision_checks(url: str, material: Material, local: InProcessEnsembles) -> list[Check]:
     """verify's decisions on the genuine, impostor and photo-attack requests: served = CPU path."""
-    cases = {"genuine": (material.id_photo, material.genuine), "impostor": (material.impostor_id_photo, material.genuine),
+    cases = {"genuine": (material.id_photo, material.genuine),
+             "impostor": (material.impostor_id_photo, material.genuine),
              "photo attack": (material.id_photo, material.photo_attack)}
     checks = []
     with FacegateClient(url, ClientOptions(timeout_s=300.0)) as client, \

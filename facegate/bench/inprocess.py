@@ -1,5 +1,6 @@
 """facegate's processing without a server: the same DALI preprocessing, ONNX models and post-processing
-as the `detect`, `face_signals`, `liveness` and `embed` ensembles, called in-process (no Triton, no Python-backend hops).
+as the `detect`, `face_signals`, `liveness` and `embed` ensembles, called in-process (no Triton, no
+Python-backend hops).
 
 `InProcessEnsembles` implements `python_backends.verify.ensembles.Ensembles`, so the verify pipeline
 runs on it unchanged: with `batch=None` each call runs its images as one batch (the limit), with

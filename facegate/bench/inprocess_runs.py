@@ -17,7 +17,7 @@ import numpy as np
 from facegate.bench.inprocess import InProcessEnsembles
 from facegate.bench.material import GENUINE_ACTIONS, Material
 from python_backends.decision import (ChallengeIssuer, ChallengePolicy, ChallengeVerifier, Decision, DecisionConfig,
-                                      Keyring, SigningKey, SqliteNonceStore)
+                                      Keyring, SigningKey, SqliteTokenStore)
 from python_backends.detection import Letterbox, find_faces
 from python_backends.liveness.postprocess import liveness_signals
 from python_backends.liveness.preprocess import face_placements
@@ -129,7 +129,7 @@ class LocalVerifier:
         keyring = Keyring((SigningKey("bench", secrets.token_bytes(32)),))
         self._issuer = ChallengeIssuer(keyring, ChallengePolicy(allow_requested_actions=True))
         self._state_dir = tempfile.TemporaryDirectory(prefix="facegate-bench-")
-        self._verification = Verification(ChallengeVerifier(keyring, SqliteNonceStore(Path(self._state_dir.name))),
+        self._verification = Verification(ChallengeVerifier(keyring, SqliteTokenStore(Path(self._state_dir.name))),
                                           config, ensembles)
 
     def __enter__(self) -> LocalVerifier:

@@ -1,4 +1,4 @@
-"""One verification: token, request screening, then inference in stages with early exits.
+"""One verification: token, request screening, then inference in three stages with early exits.
 
 1. redeem the token (spends it) and screen the request from image headers: no inference on error;
 2. detect faces in the clip and the ID photo (two concurrent calls: one batch of all frames, and
@@ -8,7 +8,8 @@
    single-face frames (frame_selection; the identity check): four concurrent calls;
 4. anti-spoofing of the most frontal frames (frame_selection, from the signals) and the embeddings
    of those not in the sample yet (matched against the ID face): two concurrent calls;
-5. the decision layer's `assess`.
+5. the decision layer's `assess`;
+6. a failed attempt is counted against the subscriber and device the token is bound to.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from python_backends.decision import (
+    AttemptRecord,
     Challenge,
     ChallengeVerifier,
     Decision,
@@ -62,6 +64,7 @@ class Outcome:
     decision: Decision
     embeddings: Embeddings | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
+    attempt: AttemptRecord = AttemptRecord()
 
 
 class _Stopwatch:
@@ -92,13 +95,16 @@ class Verification:
                           self._config)
         watch.lap("screen")
         if decision is not None:
-            return Outcome(decision, timings_ms=watch.total())
-        try:
-            outcome = await self._infer(redeemed, inputs, watch)
-        except InferenceFailed as failure:
-            if not failure.bad_image:
-                raise
-            outcome = Outcome(Decision.from_reasons([Reason.IMAGE_CORRUPT]))
+            outcome = Outcome(decision)
+        else:
+            try:
+                outcome = await self._infer(redeemed, inputs, watch)
+            except InferenceFailed as failure:
+                if not failure.bad_image:
+                    raise
+                outcome = Outcome(Decision.from_reasons([Reason.IMAGE_CORRUPT]))
+        if isinstance(redeemed, Challenge):
+            outcome.attempt = self._verifier.record(redeemed, outcome.decision.decision, outcome.decision.reasons)
         outcome.timings_ms = watch.total()
         return outcome
 
@@ -150,7 +156,8 @@ class Verification:
         """Embeddings of the single face of each chosen frame (no call for none)."""
         if not chosen:
             return np.zeros((0, 0))
-        return await self._ensembles.embed([frames[i] for i in chosen], np.stack([faces[i].landmarks[0] for i in chosen]))
+        landmarks = np.stack([faces[i].landmarks[0] for i in chosen])
+        return await self._ensembles.embed([frames[i] for i in chosen], landmarks)
 
 
 def _largest_faces(faces: list[Faces]) -> tuple[np.ndarray, np.ndarray]:
