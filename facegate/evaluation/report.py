@@ -33,7 +33,8 @@ def _liveness(result: Evaluation) -> list[str]:
         "`DecisionConfig`). *found*: labelled events with a detected event of the same kind (and side) overlapping",
         "them; *false*: detected events overlapping no label (events inside a range the labeller marked ambiguous",
         "are counted apart). Thresholds were tuned on " + " and ".join(f"`{c}`" for c in TUNING_CLIPS) +
-        "; every other clip is held out and only scores them.",
+        "; every other clip is held out and only scores them. Served landmarker: the attention face mesh with",
+        "refined eyes; the three landmarkers tried are compared on the same labelled blinks in MODELS.md.",
         "",
         "| clip | role | JPEG q | fps | frames | blinks found | false blinks | turns found | false turns | ambiguous |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
