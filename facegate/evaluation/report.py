@@ -87,8 +87,9 @@ def _spoof_and_quality(result: Evaluation) -> list[str]:
     spoof_frames = sum(m.spoof_frames(config) for m in genuine)
     lines += ["", f"Genuine frames scored spoof: {spoof_frames}/{frames} ({spoof_frames / max(frames, 1):.1%}); "
               f"clip measurements REJECTed by the score alone: {rejected[False]}/{len(result.clips)}, with verify's "
-              f"policy: {rejected[True]}/{len(result.clips)}. The `{BLURRED[0]}` clip blurred by {BLURRED[1]:g} px "
-              "must fail the blur gate (its row above)."]
+              f"policy: {rejected[True]}/{len(result.clips)}."]
+    if len(genuine) < len(result.clips):
+        lines[-1] += f" The `{BLURRED[0]}` clip blurred by {BLURRED[1]:g} px must fail the blur gate (its row above)."
     return lines
 
 
@@ -140,12 +141,12 @@ def _plot(result: Evaluation, path: Path) -> None:
     fig, axes = plt.subplots(1, 3, figsize=(16, 4.5))
     ax = axes[0]
     for m in result.clips:
-        if m.clip in ("webcam_video", "franck_video") and m.capture.quality == 95 and not m.capture.blur_px:
+        if m.clip in ("webcam_video", "franck_video") and m.capture.quality >= 90 and not m.capture.blur_px:
             frames = np.array([s.frame for s in m.single])
             opening = np.array([s.eye_opening for s in m.single])
             ax.plot(frames - frames[0], opening / np.nanpercentile(opening, 80), lw=0.8, label=m.clip)
     ax.axhline(result.config.blink_close_fraction, color="k", ls="--", lw=0.8, label="blink close fraction")
-    ax.set(title="eye opening / open-eye level (JPEG q95)", xlabel="frame in labelled window", ylim=(0, 1.4))
+    ax.set(title="eye opening / open-eye level (80th pct.)", xlabel="frame in labelled window", ylim=(0, 1.4))
     ax.legend(fontsize=7)
     ax = axes[1]
     for m in result.clips:
@@ -177,6 +178,7 @@ def write_report(result: Evaluation, out: Path) -> None:
         "Written by `facegate evaluate` (`make evaluate`) from the served pipeline; do not edit by hand. The material",
         "(MODELS.md, *Evaluation material*) is fetched pinned into the cache and never committed; frames are",
         f"re-encoded in memory. Plot: [{out.with_suffix('.png').name}]({out.with_suffix('.png').name}).",
+        *(["", f"**This run:** {result.note}"] if result.note else []),
         "",
         *_liveness(result),
         "",

@@ -86,6 +86,7 @@ class Evaluation:
     clips: list[ClipMeasure] = field(default_factory=list)
     calibration: Calibration | None = None
     held_out: HeldOut | None = None
+    note: str = ""  # how this run differs from a full `facegate evaluate`, printed under the title
 
 
 def evaluate_liveness(client: ModelsClient, result: Evaluation, qualities: Sequence[int], rates: Sequence[int]) -> None:
