@@ -165,7 +165,8 @@ def _plot(result: Evaluation, path: Path) -> None:
                 ax.hist(values, bins=60, histtype="step", density=True, label=f"{name} (n={len(values)})")
         ax.axvline(result.config.match_threshold, color="k", ls="--", lw=0.8)
     ax.set(title="match scores", xlabel="cosine similarity")
-    ax.legend(fontsize=6)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=6)
     fig.tight_layout()
     fig.savefig(path, dpi=90)
     plt.close(fig)
