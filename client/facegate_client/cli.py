@@ -26,7 +26,8 @@ SERVER_ENV = "FACEGATE_SERVER"
 DEFAULT_SERVER = "127.0.0.1:8001"
 
 
-def _connection_options(parser: argparse.ArgumentParser) -> None:
+def add_connection_options(parser: argparse.ArgumentParser) -> None:
+    """--server, --timeout, TLS and API-key options: read back with `servers(args)` and `client_options(args)`."""
     group = parser.add_argument_group("connection")
     group.add_argument("--server", action="append", metavar="HOST:PORT",
                        help=f"gRPC endpoint, repeatable for failover; default ${SERVER_ENV} or {DEFAULT_SERVER}")
@@ -38,7 +39,6 @@ def _connection_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--api-key-file", type=Path, metavar="PATH",
                        help=f"file holding the API key; default ${API_KEY_ENV} (never on the command line)")
     group.add_argument("--api-key-header", default=API_KEY_HEADER, metavar="NAME")
-    group.add_argument("--json", action="store_true", help="print the answer as JSON (the API's field names)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     health = commands.add_parser("health", help="is every endpoint (and every model on it) ready")
     for command in (challenge, verify):
         command.add_argument("--mirrored", action="store_true", help="the frames are horizontally flipped")
-        command.add_argument("--actions", type=_actions, metavar="A,B[,C]",
+        command.add_argument("--actions", type=action_list, metavar="A,B[,C]",
                              help="request this action order (servers run with --allow-requested-actions only)")
     verify.add_argument("--id-photo", type=Path, required=True, metavar="FILE", help="JPEG, PNG or BMP")
     clip = verify.add_mutually_exclusive_group(required=True)
@@ -58,11 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--token", help="a token from `facegate challenge` (default: get a fresh challenge)")
     verify.add_argument("--request-id", metavar="ID", help="echoed in the result; default: a new UUID")
     for command in (challenge, verify, health):
-        _connection_options(command)
+        add_connection_options(command)
+        command.add_argument("--json", action="store_true", help="print the answer as JSON (the API's field names)")
     return parser
 
 
-def _actions(text: str) -> list[str]:
+def action_list(text: str) -> list[str]:
     actions = [item.strip() for item in text.split(",") if item.strip()]
     allowed = {action.value for action in Action}
     unknown = [action for action in actions if action not in allowed]
