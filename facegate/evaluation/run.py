@@ -34,8 +34,8 @@ TUNING_CLIPS = ("franck_video", "turns_video")
 # Genuine clips without action labels: anti-spoofing and quality gates only (frame range, step).
 UNLABELLED_CLIPS = {"webcam2_video": (0, 765, 4), "face_noface_video": (0, 400, 4), "noface_face_video": (0, 400, 4)}
 BLURRED = ("webcam_video", 3.0)  # must fail the blur gate
-HELD_OUT = (range(1, 21), range(21, 41))
-TARGET_FMR = 1e-3  # the match threshold's target (facegate calibrate)  # ORL people: threshold from the first, scored on the second
+HELD_OUT = (range(1, 21), range(21, 41))  # ORL people: threshold from the first, scored on the second
+TARGET_FMR = 1e-3  # the match threshold's target (facegate calibrate)
 
 
 @dataclass(frozen=True)
@@ -105,9 +105,9 @@ def evaluate_liveness(client: ModelsClient, result: Evaluation, qualities: Seque
                                                                                blurred, decoded))))
 
 
-def evaluate_unlabelled(client: ModelsClient, result: Evaluation, step_factor: int = 1) -> None:
+def evaluate_unlabelled(client: ModelsClient, result: Evaluation) -> None:
     for asset, (start, stop, step) in UNLABELLED_CLIPS.items():
-        frames = range(start, stop, step * step_factor)
+        frames = range(start, stop, step)
         result.clips.append(ClipMeasure(asset, Capture(90), tuple(measure_clip(client, asset, frames))))
         print(f"{asset}: {len(frames)} frames", flush=True)
 
@@ -117,7 +117,7 @@ def evaluate_matching(client: ModelsClient, result: Evaluation, quick: bool) -> 
     result.calibration = calibrate(client, CalibrationSet(orl=orl), TARGET_FMR)
     if quick:
         return
-    tuned = calibrate(client, CalibrationSet(orl=OrlPlan(people=HELD_OUT[0])))
+    tuned = calibrate(client, CalibrationSet(orl=OrlPlan(people=HELD_OUT[0])), TARGET_FMR)
     scored = calibrate(client, CalibrationSet(photos={}, groups={}, clips=(), orl=OrlPlan(people=HELD_OUT[1])))
     threshold = tuned.point.threshold
     genuine = np.concatenate([v for k, v in scored.scores.items() if k.startswith("genuine")])
