@@ -66,8 +66,8 @@ class DecisionConfig:
 
     # Passive anti-spoofing: median spoof score over the frames, applied only to clips whose median face
     # sharpness is at least spoof_min_sharpness: below it the stand-in model called genuine webcam clips spoof
-    # (MODELS.md "Passive anti-spoofing policy"; measured in docs/accuracy.md): medians 7.9-22 there, while the
-    # clips it scored live had 57-400.
+    # (MODELS.md "Passive anti-spoofing policy"; measured in docs/accuracy.md): medians 7.7-22 there, while the
+    # clips it scored live had 57-444.
     spoof_threshold: float = 0.5
     spoof_min_sharpness: float = 40.0
 
