@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from facegate_client.client import FacegateClient
-from facegate_client.errors import FacegateError, InvalidInput
+from facegate_client.errors import FacegateError, InvalidInput, LockedOut
 from facegate_client.health import Health
 from facegate_client.options import ClientOptions
 from facegate_client.results import Action, Challenge, VerificationResult
@@ -51,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--mirrored", action="store_true", help="the frames are horizontally flipped")
         command.add_argument("--actions", type=action_list, metavar="A,B[,C]",
                              help="request this action order (servers run with --allow-requested-actions only)")
+        command.add_argument("--subject", metavar="REF",
+                             help="bind the challenge to this opaque subscriber reference (attempt limits)")
+        command.add_argument("--device", metavar="REF", help="bind the challenge to this device reference")
     verify.add_argument("--id-photo", type=Path, required=True, metavar="FILE", help="JPEG, PNG or BMP")
     clip = verify.add_mutually_exclusive_group(required=True)
     clip.add_argument("--video", type=Path, metavar="FILE", help="selfie clip (MP4...; needs PyAV: pip install av)")
@@ -148,12 +151,14 @@ def run(args: argparse.Namespace, out) -> int:
             print(json.dumps(document, indent=2) if args.json else describe_health(health), file=out)
             return 0 if document["ready"] else 1
         if args.command == "challenge":
-            challenge = client.challenge(args.mirrored, args.actions, timeout=args.timeout)
+            challenge = client.challenge(args.mirrored, args.actions, timeout=args.timeout, subject=args.subject,
+                                         device=args.device)
             print(json.dumps(challenge_document(challenge), indent=2) if args.json else describe_challenge(challenge),
                   file=out)
             return 0
         id_photo, frames = _read(args.id_photo), _clip(args)
-        token = args.token or client.challenge(args.mirrored, args.actions, timeout=args.timeout).token
+        token = args.token or client.challenge(args.mirrored, args.actions, timeout=args.timeout,
+                                               subject=args.subject, device=args.device).token
         result = client.verify(id_photo, frames, token, request_id=args.request_id, timeout=args.timeout)
         print(json.dumps(dict(result.raw), indent=2) if args.json else describe_result(result), file=out)
         return 0
@@ -165,7 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args, sys.stdout)
     except FacegateError as error:
         message = " ".join(str(error).split())
-        print(f"facegate {args.command}: {type(error).__name__}: {message}", file=sys.stderr)
+        retry = f" (retry after {error.retry_after_s} s)" if isinstance(error, LockedOut) else ""
+        print(f"facegate {args.command}: {type(error).__name__}: {message}{retry}", file=sys.stderr)
         return 1
     except (ValueError, OSError) as error:
         print(f"facegate {args.command}: {' '.join(str(error).split())}", file=sys.stderr)

@@ -5,7 +5,8 @@
    the ID photo alone); stop when a face count already decides (no face, several faces);
 3. liveness of the largest face of every frame with a face, embeddings of the single-face frames,
    liveness and embedding of the ID face: four concurrent calls;
-4. the decision layer's `assess`.
+4. the decision layer's `assess`;
+5. a failed attempt is counted against the subscriber and device the token is bound to.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from python_backends.decision import (
+    AttemptRecord,
     Challenge,
     ChallengeVerifier,
     Decision,
@@ -59,6 +61,7 @@ class Outcome:
     decision: Decision
     embeddings: Embeddings | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
+    attempt: AttemptRecord = AttemptRecord()
 
 
 class _Stopwatch:
@@ -89,13 +92,16 @@ class Verification:
                           self._config)
         watch.lap("screen")
         if decision is not None:
-            return Outcome(decision, timings_ms=watch.total())
-        try:
-            outcome = await self._infer(redeemed, inputs, watch)
-        except InferenceFailed as failure:
-            if not failure.bad_image:
-                raise
-            outcome = Outcome(Decision.from_reasons([Reason.IMAGE_CORRUPT]))
+            outcome = Outcome(decision)
+        else:
+            try:
+                outcome = await self._infer(redeemed, inputs, watch)
+            except InferenceFailed as failure:
+                if not failure.bad_image:
+                    raise
+                outcome = Outcome(Decision.from_reasons([Reason.IMAGE_CORRUPT]))
+        if isinstance(redeemed, Challenge):
+            outcome.attempt = self._verifier.record(redeemed, outcome.decision.decision, outcome.decision.reasons)
         outcome.timings_ms = watch.total()
         return outcome
 
