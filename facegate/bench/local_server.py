@@ -11,7 +11,7 @@ from facegate.paths import MODEL_REPOSITORY
 from facegate.server import RunningServer, ServerConfig, running_server
 from facegate.server.keyring_file import temporary_keyring_file
 from facegate.server.ports import free_ports
-from facegate_client import ModelsClient
+from facegate_client import ClientOptions, ModelsClient
 
 
 @contextlib.contextmanager
@@ -31,4 +31,4 @@ def models_client(url: str | None, timeout_s: float = 300.0) -> Iterator[ModelsC
     with contextlib.ExitStack() as stack:
         if url is None:
             url = stack.enter_context(local_server()).grpc_url
-        yield stack.enter_context(ModelsClient(url, timeout_s=timeout_s))
+        yield stack.enter_context(ModelsClient(url, ClientOptions(timeout_s=timeout_s)))

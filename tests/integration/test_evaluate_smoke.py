@@ -9,7 +9,7 @@ from facegate.evaluation.actions import every_for, score
 from facegate.evaluation.report import write_report
 from facegate.evaluation.run import ClipMeasure, Evaluation
 from facegate.evaluation.signals import Capture, measure_clip
-from facegate_client import ModelsClient
+from facegate_client import ClientOptions, ModelsClient
 from python_backends.decision import DecisionConfig
 from tests.integration.test_calibration import REDUCED
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.integration
 def evaluation(triton_server):
     labels = clip_labels.load("single_face_video")
     result = Evaluation(DecisionConfig())
-    with ModelsClient(triton_server.grpc_url, timeout_s=120) as client:
+    with ModelsClient(triton_server.grpc_url, ClientOptions(timeout_s=120)) as client:
         signals = measure_clip(client, labels.asset, labels.frames, Capture(95))
         result.clips.append(ClipMeasure(labels.asset, Capture(95), tuple(signals)))
         result.actions.append((95, score(labels, signals, every_for(labels, 15), result.config)))
