@@ -4,7 +4,7 @@ VENV := .venv
 BUILD_VENV := .venv-build
 BIN := $(VENV)/bin
 
-.PHONY: demo test models unit bench loadtest browser clean redis-server deploy-check prometheus
+.PHONY: demo test models unit bench gpu-check loadtest evaluate browser clean redis-server deploy-check prometheus
 
 $(VENV)/.installed: pyproject.toml client/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,11 +51,22 @@ deploy-check: $(VENV)/.installed prometheus
 bench: models
 	$(BIN)/python -m facegate.bench $(BENCH_ARGS)
 
+# On a GPU node: placement (CUDA EP, nvJPEG), served outputs vs the CPU path, bench at rising concurrency.
+# GPU_CHECK_ARGS="--tensorrt" for the TensorRT EP (FP16, engine cache); "--device cpu" runs it without a GPU.
+GPU_CHECK_ARGS ?=
+gpu-check: models
+	$(BIN)/python -m facegate.bench.gpu_check $(GPU_CHECK_ARGS)
+
 # locust against a server it starts (LOADTEST_ARGS="--host h1:8001,h2:8001" for running nodes);
 # CSV + HTML in build/loadtest/.
 LOADTEST_ARGS ?= --users 4 --run-time 60s
 loadtest: models
 	$(BIN)/python -m facegate.bench.loadtest $(LOADTEST_ARGS)
+
+# Real clips and photo sets through the served pipeline against hand labels; writes docs/accuracy.md + .png
+# (about 30 minutes on 2 shared cores; not part of `make test`).
+evaluate: models
+	$(BIN)/python -m facegate.evaluation.run $(EVALUATE_ARGS)
 
 unit: $(VENV)/.installed prometheus
 	$(BIN)/python -m pytest -q tests/unit
