@@ -1,6 +1,8 @@
 """One verification: token, request screening, then inference in three stages with early exits.
 
-1. redeem the token (spends it) and screen the request from image headers: no inference on error;
+1. redeem the token (spends it); a VIDEO upload is then checked, decoded and screened, and its chosen
+   frames stand in for FRAMES (python_backends/video); screen the request from image headers: no
+   inference on error;
 2. detect faces in the clip and the ID photo (two concurrent calls: one batch of all frames, and
    the ID photo alone); stop when a face count already decides (no face, several faces);
 3. liveness of the largest face of every frame with a face, embeddings of the single-face frames,
@@ -11,6 +13,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from dataclasses import dataclass, field
 
@@ -29,6 +32,8 @@ from python_backends.decision import (
 )
 from python_backends.verify.ensembles import Ensembles, Faces, InferenceFailed
 from python_backends.verify.image_facts import image_facts
+from python_backends.video import VideoProblem
+from python_backends.video.clip_frames import ChosenFrames, ClipFrames
 from python_backends.verify.measure import (
     frame_measurements,
     frontal_frames,
@@ -44,6 +49,7 @@ class VerifyInputs:
     id_photo: bytes
     frames: tuple[bytes, ...]
     token: str
+    video: bytes | None = None  # instead of frames
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,7 @@ class Outcome:
     decision: Decision
     embeddings: Embeddings | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
+    clip: ChosenFrames | None = None  # a VIDEO upload: the frames the decision's frame numbers index
 
 
 class _Stopwatch:
@@ -76,8 +83,9 @@ class _Stopwatch:
 
 
 class Verification:
-    def __init__(self, verifier: ChallengeVerifier, config: DecisionConfig, ensembles: Ensembles):
-        self._verifier, self._config, self._ensembles = verifier, config, ensembles
+    def __init__(self, verifier: ChallengeVerifier, config: DecisionConfig, ensembles: Ensembles,
+                 clips: ClipFrames | None = None):
+        self._verifier, self._config, self._ensembles, self._clips = verifier, config, ensembles, clips
 
     async def run(self, inputs: VerifyInputs) -> Outcome:
         watch = _Stopwatch()
@@ -85,18 +93,26 @@ class Verification:
             redeemed: Challenge | TokenError = self._verifier.redeem(inputs.token)
         except TokenError as error:
             redeemed = error
+        clip = None
+        if inputs.video is not None and not isinstance(redeemed, TokenError):
+            try:
+                clip = await self._clips.choose(inputs.video)
+            except VideoProblem as problem:
+                return Outcome(Decision.from_reasons([problem.reason]), timings_ms=watch.total())
+            inputs = dataclasses.replace(inputs, frames=clip.frames)
+            watch.lap("video")
         decision = screen(redeemed, image_facts(inputs.id_photo), [image_facts(f) for f in inputs.frames],
                           self._config)
         watch.lap("screen")
         if decision is not None:
-            return Outcome(decision, timings_ms=watch.total())
+            return Outcome(decision, timings_ms=watch.total(), clip=clip)
         try:
             outcome = await self._infer(redeemed, inputs, watch)
         except InferenceFailed as failure:
             if not failure.bad_image:
                 raise
             outcome = Outcome(Decision.from_reasons([Reason.IMAGE_CORRUPT]))
-        outcome.timings_ms = watch.total()
+        outcome.timings_ms, outcome.clip = watch.total(), clip
         return outcome
 
     async def _infer(self, challenge: Challenge, inputs: VerifyInputs, watch: _Stopwatch) -> Outcome:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from python_backends.decision import ActionEvent, Decision, IssuedChallenge
 from python_backends.verify.pipeline import Outcome
+from python_backends.video.clip_frames import ChosenFrames
 
 
 def event_document(event: ActionEvent) -> dict:
@@ -37,6 +38,13 @@ def _liveness(decision: Decision) -> dict | None:
     }
 
 
+def _video(clip: ChosenFrames) -> dict:
+    """What the server decoded and which frames it chose: `liveness` frame numbers index `frames`."""
+    return {"codec": clip.codec, "width": clip.width, "height": clip.height, "rotation_deg": clip.rotation_deg,
+            "decoded_frames": clip.decoded_frames, "fps": clip.fps, "frames": list(clip.frame_numbers),
+            "times_s": list(clip.times_s)}
+
+
 def result_document(outcome: Outcome, request_id: str, models: Mapping[str, str], with_embeddings: bool) -> dict:
     decision = outcome.decision
     quality = decision.quality
@@ -51,6 +59,8 @@ def result_document(outcome: Outcome, request_id: str, models: Mapping[str, str]
         "request_id": request_id,
         "timings_ms": outcome.timings_ms,
     }
+    if outcome.clip is not None:
+        document["video"] = _video(outcome.clip)
     if with_embeddings and outcome.embeddings is not None:
         document["embeddings"] = {"id_photo": outcome.embeddings.id_photo.tolist(),
                                   "live": outcome.embeddings.live.tolist()}
