@@ -79,15 +79,15 @@ def test_variable_frame_rate_keeps_its_timestamps(client):
 
 
 def portrait_frames() -> list[np.ndarray]:
-    """The genuine clip cropped upright to a 200x360 portrait around the face."""
-    return [np.ascontiguousarray(frame[:, 280:480]) for frame in video_clips.genuine_frames(START)]
+    """The genuine clip cropped upright to a 300x360 portrait around the face."""
+    return [np.ascontiguousarray(frame[:, 300:600]) for frame in video_clips.genuine_frames(START)]
 
 
 def test_a_portrait_clip_stored_sideways_with_rotation_metadata_is_turned_upright(client):
-    stored = stored_for_rotation(portrait_frames(), 90)  # 360x200 as the sensor wrote it
+    stored = stored_for_rotation(portrait_frames(), 90)  # 360x300 as the sensor wrote it
     result = verify_video(client, encode_clip(stored, rotation=90, fps=video_clips.TURNS_FPS), token(client))
     assert result["decision"] == "ACCEPT", result["reasons"]
-    assert (result["video"]["width"], result["video"]["height"], result["video"]["rotation_deg"]) == (200, 360, 90)
+    assert (result["video"]["width"], result["video"]["height"], result["video"]["rotation_deg"]) == (300, 360, 90)
     unturned = verify_video(client, encode_clip(stored, fps=video_clips.TURNS_FPS), token(client))
     assert unturned["decision"] != "ACCEPT"  # the same frames, lying on their side
 
