@@ -16,7 +16,7 @@ from tritonclient.utils import InferenceServerException
 
 from facegate_client import FacegateClient
 from facegate_client.video import frames_from_video
-from tests.clip_encoding import encode_clip, stored_for_rotation
+from facegate.testdata import encode_clip, stored_for_rotation
 from tests.integration import video_clips
 from tests.integration.test_challenge import bytes_input
 from tests.integration.test_verify import codes, token

@@ -12,7 +12,7 @@ from fractions import Fraction
 import numpy as np
 
 from facegate import testdata
-from tests.clip_encoding import encode_clip
+from facegate.testdata import encode_clip
 
 END = 470
 TURNS_FPS = Fraction(24000, 1001)

@@ -12,7 +12,7 @@ from python_backends.decision import Reason
 from python_backends.video import VideoProblem, VideoSettings
 from python_backends.video.cpu_decoder import decode_cpu
 from python_backends.video.probe import probe
-from tests.clip_encoding import encode_clip
+from facegate.testdata import encode_clip
 
 SETTINGS = VideoSettings(max_duration_s=3.0, min_duration_s=1.0, max_frame_pixels=320 * 240)
 
