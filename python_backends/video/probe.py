@@ -62,7 +62,8 @@ def probe(data: bytes, settings: VideoSettings) -> ClipInfo:
     try:
         container = av.open(io.BytesIO(data), mode="r")
     except (av.error.FFmpegError, EOFError) as error:  # a known signature whose container cannot be read
-        raise VideoProblem(Reason.VIDEO_TRUNCATED, f"{kind} container cannot be read ({type(error).__name__})") from None
+        raise VideoProblem(Reason.VIDEO_TRUNCATED,
+                           f"{kind} container cannot be read ({type(error).__name__})") from None
     with container:
         if not container.streams.video:
             raise VideoProblem(Reason.VIDEO_INVALID, f"{kind} container without a video stream")
@@ -80,12 +81,14 @@ def probe(data: bytes, settings: VideoSettings) -> ClipInfo:
         times = _packet_times(container, stream, settings)
     info = ClipInfo(kind, codec, width, height, declared, times)
     if info.duration_s > settings.max_duration_s:
-        raise VideoProblem(Reason.VIDEO_TOO_LONG, f"video lasts {info.duration_s:.1f} s, over {settings.max_duration_s} s")
+        raise VideoProblem(Reason.VIDEO_TOO_LONG,
+                           f"video lasts {info.duration_s:.1f} s, over {settings.max_duration_s} s")
     if declared is not None and info.duration_s < declared - _TRUNCATION_SLACK_S - 2 * _mean_interval(times):
         raise VideoProblem(Reason.VIDEO_TRUNCATED,
                            f"frames cover {info.duration_s:.2f} s of the declared {declared:.2f} s")
     if info.duration_s < settings.min_duration_s:
-        raise VideoProblem(Reason.VIDEO_TOO_SHORT, f"video lasts {info.duration_s:.2f} s, under {settings.min_duration_s} s")
+        raise VideoProblem(Reason.VIDEO_TOO_SHORT,
+                           f"video lasts {info.duration_s:.2f} s, under {settings.min_duration_s} s")
     return info
 
 

@@ -20,7 +20,8 @@ from python_backends.verify.ensembles import Faces
 
 @dataclass(frozen=True)
 class MeshOutputs:
-    """The face_mesh ensemble's outputs for n faces: landmarks [n, 1404] in crop pixels, CROP_META [n, 6], sharpness [n]."""
+    """The face_mesh ensemble's outputs for n faces: landmarks [n, 1404] in crop pixels, CROP_META [n, 6],
+    sharpness [n]."""
 
     landmarks: np.ndarray
     crop_meta: np.ndarray

@@ -50,5 +50,6 @@ class VideoSettings:
     def take_parameters(cls, params: dict[str, str]) -> VideoSettings:
         """Settings from the `video_*` parameters, which are removed from `params` (the rest belong to
         the decision layer); an unknown `video_*` key is an error."""
-        mine = {key[len(PARAMETER_PREFIX):]: params.pop(key) for key in list(params) if key.startswith(PARAMETER_PREFIX)}
+        mine = {key[len(PARAMETER_PREFIX):]: params.pop(key)
+                for key in list(params) if key.startswith(PARAMETER_PREFIX)}
         return from_parameters(cls, mine)

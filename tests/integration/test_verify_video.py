@@ -19,7 +19,7 @@ from facegate_client.video import frames_from_video
 from facegate.testdata import encode_clip, stored_for_rotation
 from tests.integration import video_clips
 from tests.integration.test_challenge import bytes_input
-from tests.integration.test_verify import codes, token
+from tests.integration.test_verify import GENUINE_ACTIONS, codes, token
 
 pytestmark = pytest.mark.integration
 
@@ -44,9 +44,8 @@ def test_the_clip_is_accepted_where_a_16_frame_list_from_it_misses_the_blink(tri
     sampled = frames_from_video(clip_file, fps=4)
     id_photo = video_clips.id_photo()
     with FacegateClient(triton_server.grpc_url) as client:
-        as_frames = client.verify(id_photo, frames=sampled, token=client.challenge(False, ["blink", "turn_right"]).token)
-        as_video = client.verify(id_photo, video=genuine_mp4,
-                                 token=client.challenge(False, ["blink", "turn_right"]).token)
+        as_frames = client.verify(id_photo, frames=sampled, token=client.challenge(False, GENUINE_ACTIONS).token)
+        as_video = client.verify(id_photo, video=genuine_mp4, token=client.challenge(False, GENUINE_ACTIONS).token)
     assert len(sampled) == 16
     assert (as_frames.raw["decision"], codes(as_frames.raw)) == ("RETRY", ["NO_BLINK"])
     result = as_video.raw
