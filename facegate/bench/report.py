@@ -93,7 +93,8 @@ def _clip_rows(results: BenchResults) -> list[str]:
     """The same genuine clip sent as frames or as the recorded MP4 (the server decodes and picks frames)."""
     lines = ["", "### Frames or video: the genuine clip sent as frames or as its MP4", "",
              "| clip sent as | load | verifications/s | p50 s | p95 s | p99 s | server CPU s / verification | "
-             "bytes sent / verification | decisions |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "bytes sent / verification | verify peak RSS MiB | decisions |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     frames_runs = {run.concurrency: run for run in results.served}
     for video_run in results.video:
         for run, sent in ((frames_runs.get(video_run.concurrency), f"{results.frames} frames (JPEG)"),
@@ -101,8 +102,10 @@ def _clip_rows(results: BenchResults) -> list[str]:
             if run is None:
                 continue
             size = results.video_upload_bytes if run.video else results.frames_upload_bytes
+            verify_rss = max((p.peak_rss_mb for p in run.processes if p.name.startswith("verify_")), default=float("nan"))
             lines.append(f"| {sent} | {run.load} | {_f(run.verifications_per_s, 3)} | {_percentiles(run.latency)} | "
-                         f"{_f(run.server_cpu_s_per_verification)} | {size:,} | {_decisions(run.decisions)}"
+                         f"{_f(run.server_cpu_s_per_verification)} | {size:,} | {_f(verify_rss, 0)} | "
+                         f"{_decisions(run.decisions)}"
                          f"{f', {run.failures} failed' if run.failures else ''} |")
     return lines
 

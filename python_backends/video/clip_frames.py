@@ -42,7 +42,7 @@ class ClipFrames:
         info = probe(video, settings)
         # Decoding holds no lock Python needs (FFmpeg releases the GIL): other requests keep running.
         clip = await asyncio.to_thread(self._decoder, video, info, settings)
-        screen = await screen_frames(clip.frames, self._ensembles, settings.detect_every)
+        screen = await screen_frames(clip.frames, self._ensembles, settings.detect_every, settings.screen_batch)
         chosen = select_frames(screen, clip.fps, self._config, settings.selected_frames, settings.reference_fps)
         return ChosenFrames(tuple(clip.frames[i] for i in chosen), tuple(chosen),
                             tuple(round(float(clip.times_s[i]), 3) for i in chosen), len(clip.frames),

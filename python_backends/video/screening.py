@@ -82,16 +82,22 @@ def track_faces(detections: Mapping[int, Faces], count: int) -> tuple[np.ndarray
     return faces, boxes, points
 
 
-async def screen_frames(frames: Sequence[bytes], ensembles: ScreeningEnsembles, detect_every: int) -> FrameScreen:
+def chunks(items: np.ndarray | list, size: int) -> list:
+    return [items[start:start + size] for start in range(0, len(items), size)]
+
+
+async def screen_frames(frames: Sequence[bytes], ensembles: ScreeningEnsembles, detect_every: int,
+                        batch: int) -> FrameScreen:
+    """At most `batch` frames per ensemble call, one call after another: what a request holds in flight
+    (in the Python backend's shared memory) stays bounded whatever the clip's length."""
     count = len(frames)
     picked = detected_frames(count, detect_every)
-    found = await ensembles.detect([frames[i] for i in picked])
+    found = [faces for part in chunks(picked, batch) for faces in await ensembles.detect([frames[i] for i in part])]
     faces, boxes, points = track_faces(dict(zip(picked, found)), count)
-    tracked = np.flatnonzero(np.isfinite(boxes[:, 0]))
     opening, yaw, pitch, sharpness = (np.full(count, np.nan) for _ in range(4))
-    if len(tracked):
-        mesh = await ensembles.face_mesh([frames[i] for i in tracked], boxes[tracked], points[tracked])
+    for part in chunks(np.flatnonzero(np.isfinite(boxes[:, 0])), batch):
+        mesh = await ensembles.face_mesh([frames[i] for i in part], boxes[part], points[part])
         eyes, yaws, pitches = eyes_and_pose(mesh.landmarks, mesh.crop_meta)
-        opening[tracked], yaw[tracked], pitch[tracked] = eyes.mean(axis=1), yaws[:, 0], pitches[:, 0]
-        sharpness[tracked] = mesh.sharpness
+        opening[part], yaw[part], pitch[part] = eyes.mean(axis=1), yaws[:, 0], pitches[:, 0]
+        sharpness[part] = mesh.sharpness
     return FrameScreen(faces, opening, yaw, pitch, sharpness)

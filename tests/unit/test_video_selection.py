@@ -91,14 +91,14 @@ class FakeEnsembles:
     """Detections only on the frames asked; the mesh call records what it got."""
 
     def __init__(self):
-        self.detected, self.meshed = [], 0
+        self.detected, self.meshed = [], []
 
     async def detect(self, images):
         self.detected.append(len(images))
         return [one_face(0) for _ in images]
 
     async def face_mesh(self, images, boxes, landmarks):
-        self.meshed = len(images)
+        self.meshed.append(len(images))
         n = len(images)
         mesh = np.zeros((n, 1404), np.float32)
         return MeshOutputs(mesh, np.tile(np.array([1, 0, 0, 0, 1, 0], np.float32), (n, 1)), np.full(n, 42.0))
@@ -111,8 +111,8 @@ def test_screening_detects_some_frames_and_measures_all(monkeypatch):
                         lambda mesh, meta: (np.full((len(mesh), 2), 0.3), np.zeros((len(mesh), 1)),
                                             np.zeros((len(mesh), 1))))
     fake = FakeEnsembles()
-    result = asyncio.run(screen_frames([b"frame"] * 10, fake, 3))
-    assert fake.detected == [4] and fake.meshed == 10
+    result = asyncio.run(screen_frames([b"frame"] * 10, fake, 3, 4))
+    assert fake.detected == [4] and fake.meshed == [4, 4, 2]
     assert np.allclose(result.eye_opening, 0.3) and np.allclose(result.sharpness, 42.0)
     assert result.single_face.tolist() == list(range(10))
 
