@@ -137,3 +137,14 @@ def test_video_parameters_are_taken_from_the_model_config():
         VideoSettings.take_parameters({"video_max_duration": "8"})
     with pytest.raises(ValueError):
         VideoSettings(decoder="nvdec")
+
+
+def test_the_decoder_follows_the_setting_and_the_visible_gpus():
+    from python_backends.video.cpu_decoder import decode_cpu
+    from python_backends.video.decoders import choose_decoder
+
+    assert choose_decoder(VideoSettings(), 0) is decode_cpu
+    assert choose_decoder(VideoSettings(decoder="cpu"), 1) is decode_cpu
+    assert choose_decoder(VideoSettings(), 1).__name__ == "decode_gpu"  # built, not run: no GPU here
+    with pytest.raises(ValueError):
+        choose_decoder(VideoSettings(decoder="gpu"), 0)
