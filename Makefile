@@ -4,7 +4,7 @@ VENV := .venv
 BUILD_VENV := .venv-build
 BIN := $(VENV)/bin
 
-.PHONY: demo test models unit bench loadtest clean
+.PHONY: demo test models unit bench loadtest browser clean redis-server
 
 $(VENV)/.installed: pyproject.toml client/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,18 @@ models: $(VENV)/.installed $(BUILD_VENV)/.installed
 demo: models
 	$(BIN)/facegate demo
 
-test: models
+test: models browser redis-server
 	$(BIN)/python -m pytest -q
+
+# The capture page's browser test drives Debian's Chromium headless through chromium-driver (root: CI).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver)
+
+# The fleet tests run a real Redis (Debian's redis-server; CI runs as root on a fresh machine).
+redis-server:
+	@command -v redis-server >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server)
 
 # The limit, the naive baseline and facegate via Triton in one run; writes docs/benchmark.md + .png.
 bench: models

@@ -10,6 +10,7 @@ COMMANDS = {
     "serve": ("facegate.server.cli", "start Triton with facegate's model repository"),
     "demo": ("facegate.demo", "start a server and send real face images through it"),
     "calibrate": ("facegate.calibration.run", "score genuine and impostor pairs of the test assets: the match threshold"),
+    "gateway": ("facegate.gateway.cli", "serve the reference capture page in front of facegate servers"),
     "challenge": ("facegate_client.cli", "get a signed challenge from a server"),
     "verify": ("facegate_client.cli", "verify an ID photo against a selfie clip on a server"),
     "health": ("facegate_client.cli", "exit 0 only when every endpoint and model is ready"),

@@ -45,9 +45,11 @@ class AsyncFacegateClient(ClientCore):
         actions: Sequence[Action | str] | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
+        subject: str | None = None,
+        device: str | None = None,
     ) -> Challenge:
         """See FacegateClient.challenge."""
-        return await self._run(self._challenge_call(mirrored, actions, request_id), timeout)
+        return await self._run(self._challenge_call(mirrored, actions, request_id, subject, device), timeout)
 
     async def verify(
         self,

@@ -50,10 +50,12 @@ def _json_tensor(name: str, value: dict[str, Any]) -> grpcclient.InferInput:
     return _bytes_tensor(name, [json.dumps(value, separators=(",", ":")).encode()])
 
 
-def challenge_call(mirrored: bool, actions: Sequence[str] | None, request_id: str) -> Call:
+def challenge_call(mirrored: bool, actions: Sequence[str] | None, request_id: str,
+                   subject: str | None = None, device: str | None = None) -> Call:
     request: dict[str, Any] = {"mirrored": bool(mirrored)}
     if actions is not None:
         request["actions"] = [str(getattr(action, "value", action)) for action in actions]
+    request |= {name: value for name, value in (("subject", subject), ("device", device)) if value is not None}
     return Call("challenge", [_json_tensor("REQUEST", request)], "CHALLENGE", True, parse_challenge, request_id)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from facegate_client.client import FacegateClient
-from facegate_client.errors import FacegateError, InvalidInput
+from facegate_client.errors import FacegateError, InvalidInput, LockedOut
 from facegate_client.health import Health
 from facegate_client.options import ClientOptions
 from facegate_client.results import Action, Challenge, VerificationResult
@@ -26,7 +26,8 @@ SERVER_ENV = "FACEGATE_SERVER"
 DEFAULT_SERVER = "127.0.0.1:8001"
 
 
-def _connection_options(parser: argparse.ArgumentParser) -> None:
+def add_connection_options(parser: argparse.ArgumentParser) -> None:
+    """--server, --timeout, TLS and API-key options: read back with `servers(args)` and `client_options(args)`."""
     group = parser.add_argument_group("connection")
     group.add_argument("--server", action="append", metavar="HOST:PORT",
                        help=f"gRPC endpoint, repeatable for failover; default ${SERVER_ENV} or {DEFAULT_SERVER}")
@@ -38,7 +39,6 @@ def _connection_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--api-key-file", type=Path, metavar="PATH",
                        help=f"file holding the API key; default ${API_KEY_ENV} (never on the command line)")
     group.add_argument("--api-key-header", default=API_KEY_HEADER, metavar="NAME")
-    group.add_argument("--json", action="store_true", help="print the answer as JSON (the API's field names)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,8 +49,11 @@ def _parser() -> argparse.ArgumentParser:
     health = commands.add_parser("health", help="is every endpoint (and every model on it) ready")
     for command in (challenge, verify):
         command.add_argument("--mirrored", action="store_true", help="the frames are horizontally flipped")
-        command.add_argument("--actions", type=_actions, metavar="A,B[,C]",
+        command.add_argument("--actions", type=action_list, metavar="A,B[,C]",
                              help="request this action order (servers run with --allow-requested-actions only)")
+        command.add_argument("--subject", metavar="REF",
+                             help="bind the challenge to this opaque subscriber reference (attempt limits)")
+        command.add_argument("--device", metavar="REF", help="bind the challenge to this device reference")
     verify.add_argument("--id-photo", type=Path, required=True, metavar="FILE", help="JPEG, PNG or BMP")
     clip = verify.add_mutually_exclusive_group(required=True)
     clip.add_argument("--video", type=Path, metavar="FILE",
@@ -61,11 +64,12 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--token", help="a token from `facegate challenge` (default: get a fresh challenge)")
     verify.add_argument("--request-id", metavar="ID", help="echoed in the result; default: a new UUID")
     for command in (challenge, verify, health):
-        _connection_options(command)
+        add_connection_options(command)
+        command.add_argument("--json", action="store_true", help="print the answer as JSON (the API's field names)")
     return parser
 
 
-def _actions(text: str) -> list[str]:
+def action_list(text: str) -> list[str]:
     actions = [item.strip() for item in text.split(",") if item.strip()]
     allowed = {action.value for action in Action}
     unknown = [action for action in actions if action not in allowed]
@@ -158,12 +162,14 @@ def run(args: argparse.Namespace, out) -> int:
             print(json.dumps(document, indent=2) if args.json else describe_health(health), file=out)
             return 0 if document["ready"] else 1
         if args.command == "challenge":
-            challenge = client.challenge(args.mirrored, args.actions, timeout=args.timeout)
+            challenge = client.challenge(args.mirrored, args.actions, timeout=args.timeout, subject=args.subject,
+                                         device=args.device)
             print(json.dumps(challenge_document(challenge), indent=2) if args.json else describe_challenge(challenge),
                   file=out)
             return 0
         id_photo, clip = _read(args.id_photo), _clip(args)
-        token = args.token or client.challenge(args.mirrored, args.actions, timeout=args.timeout).token
+        token = args.token or client.challenge(args.mirrored, args.actions, timeout=args.timeout,
+                                               subject=args.subject, device=args.device).token
         result = client.verify(id_photo, token=token, request_id=args.request_id, timeout=args.timeout, **clip)
         print(json.dumps(dict(result.raw), indent=2) if args.json else describe_result(result), file=out)
         return 0
@@ -175,7 +181,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args, sys.stdout)
     except FacegateError as error:
         message = " ".join(str(error).split())
-        print(f"facegate {args.command}: {type(error).__name__}: {message}", file=sys.stderr)
+        retry = f" (retry after {error.retry_after_s} s)" if isinstance(error, LockedOut) else ""
+        print(f"facegate {args.command}: {type(error).__name__}: {message}{retry}", file=sys.stderr)
         return 1
     except (ValueError, OSError) as error:
         print(f"facegate {args.command}: {' '.join(str(error).split())}", file=sys.stderr)

@@ -42,10 +42,14 @@ class FacegateClient(ClientCore):
         actions: Sequence[Action | str] | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
+        subject: str | None = None,
+        device: str | None = None,
     ) -> Challenge:
         """A fresh signed challenge; `mirrored`: the frames will be horizontally flipped (front camera).
-        `actions` is honoured only by servers that allow requested actions (demos)."""
-        return self._run(self._challenge_call(mirrored, actions, request_id), timeout)
+        `actions` is honoured only by servers that allow requested actions (demos). `subject` (your opaque
+        reference for the person, e.g. an HMAC of the ID number) and `device` bind the challenge: failed
+        verifications count against them, and too many raise LockedOut (with `retry_after_s`) here."""
+        return self._run(self._challenge_call(mirrored, actions, request_id, subject, device), timeout)
 
     def verify(
         self,

@@ -25,7 +25,7 @@ from facegate_client.errors import DeadlineExceeded, FacegateError
 from facegate_client.health import EndpointHealth
 from facegate_client.options import ClientOptions, endpoint_list
 from facegate_client.results import Action
-from facegate_client.validation import check_actions, check_verify_request
+from facegate_client.validation import check_actions, check_reference, check_verify_request
 
 
 class ClientCore:
@@ -43,9 +43,12 @@ class ClientCore:
         arguments = self.options.connection_arguments()
         self._nodes = {url: self.node_class(url, **arguments) for url in self._pool.urls}
 
-    def _challenge_call(self, mirrored: bool, actions: Sequence[Action | str] | None, request_id: str | None) -> Call:
+    def _challenge_call(self, mirrored: bool, actions: Sequence[Action | str] | None, request_id: str | None,
+                        subject: str | None = None, device: str | None = None) -> Call:
         check_actions(actions)
-        return challenge_call(mirrored, actions, request_id_or_new(request_id))
+        check_reference("subject", subject)
+        check_reference("device", device)
+        return challenge_call(mirrored, actions, request_id_or_new(request_id), subject, device)
 
     def _verify_call(
         self, id_photo: bytes, frames: Sequence[bytes] | None, video: bytes | None, token: str,

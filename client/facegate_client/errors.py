@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from tritonclient.utils import InferenceServerException
 
 # gRPC's own wording when no connection could be made: the request was never sent.
 _NOT_CONNECTED_MARKERS = ("failed to connect to all addresses", "Connection refused", "DNS resolution failed")
 # Triton 2.51 answers a missing or wrong API key (--grpc-restricted-protocol) with UNAVAILABLE.
 _RESTRICTED_MARKER = "This protocol is restricted"
+# facegate's challenge refuses a locked-out subscriber or device: "LOCKED_OUT: ... retry_after_s=<n>".
+_LOCKED_OUT = re.compile(r"\bLOCKED_OUT\b.*\bretry_after_s=(\d+)")
 
 
 class FacegateError(Exception):
@@ -30,6 +34,16 @@ class Unauthenticated(FacegateError):
 
 class Unavailable(FacegateError):
     """No endpoint could take the request; `verify` was possibly received: start again with a new challenge."""
+
+
+class LockedOut(FacegateError):
+    """`challenge` refused: the subscriber or device failed too many verifications lately, on any node of
+    the fleet. Ask again after `retry_after_s` seconds; no other node will answer differently."""
+
+    def __init__(self, message: str, retry_after_s: int, status: str | None = None,
+                 request_id: str | None = None) -> None:
+        super().__init__(message, status, request_id)
+        self.retry_after_s = retry_after_s
 
 
 class DeadlineExceeded(FacegateError):
@@ -59,6 +73,8 @@ def status_name(error: InferenceServerException) -> str | None:
 
 def map_error(error: InferenceServerException, request_id: str | None = None) -> FacegateError:
     status, message = status_name(error), error.message() or str(error)
+    if locked := _LOCKED_OUT.search(message):
+        return LockedOut(message, int(locked.group(1)), status=status, request_id=request_id)
     kind = Unauthenticated if _RESTRICTED_MARKER in message else _BY_STATUS.get(status or "", ServerError)
     return kind(message, status=status, request_id=request_id)
 

@@ -6,7 +6,10 @@ from collections.abc import Sequence
 
 import numpy as np
 import tritonclient.grpc as grpcclient
+from tritonclient.utils import InferenceServerException
 
+from facegate_client.errors import map_error
+from facegate_client.options import ClientOptions
 from facegate_client.types import Face, LivenessSignals
 
 
@@ -25,11 +28,12 @@ def _fp32_input(name: str, array: np.ndarray) -> grpcclient.InferInput:
 
 
 class ModelsClient:
-    """Low-level access to the per-stage ensembles (the verification API builds on these)."""
+    """Low-level access to the per-stage ensembles (the verification API builds on these). `options`: TLS,
+    API key and deadline as for FacegateClient (no failover: one endpoint). Errors are FacegateErrors."""
 
-    def __init__(self, url: str, timeout_s: float = 30.0) -> None:
-        self._client = grpcclient.InferenceServerClient(url)
-        self._timeout_s = timeout_s
+    def __init__(self, url: str, options: ClientOptions | None = None) -> None:
+        self._options = options or ClientOptions()
+        self._client = grpcclient.InferenceServerClient(url, **self._options.connection_arguments())
 
     def close(self) -> None:
         self._client.close()
@@ -41,8 +45,11 @@ class ModelsClient:
         self.close()
 
     def _infer(self, model: str, inputs: list[grpcclient.InferInput], outputs: Sequence[str]) -> dict[str, np.ndarray]:
-        result = self._client.infer(model, inputs, outputs=[grpcclient.InferRequestedOutput(o) for o in outputs],
-                                    client_timeout=self._timeout_s)
+        try:
+            result = self._client.infer(model, inputs, outputs=[grpcclient.InferRequestedOutput(o) for o in outputs],
+                                        headers=self._options.metadata(), client_timeout=self._options.timeout_s)
+        except InferenceServerException as error:
+            raise map_error(error) from None
         return {name: result.as_numpy(name) for name in outputs}
 
     def detect(self, images: Sequence[bytes]) -> list[list[Face]]:

@@ -79,6 +79,16 @@ def check_actions(actions: object) -> None:
             raise InvalidInput(f"actions[{index}]: {action!r} is not one of {', '.join(sorted(allowed))}")
 
 
+MAX_REFERENCE_CHARS = 256
+
+
+def check_reference(name: str, value: object) -> None:
+    """`subject` and `device`: the carrier's opaque references (the server keeps only keyed hashes of them)."""
+    if value is not None and not (isinstance(value, str) and 0 < len(value) <= MAX_REFERENCE_CHARS
+                                  and value.isprintable()):
+        raise InvalidInput(f"{name}: 1 to {MAX_REFERENCE_CHARS} printable characters")
+
+
 def check_request_id(request_id: object) -> None:
     """Request ids travel in gRPC metadata and logs: printable, no spaces, bounded."""
     if not isinstance(request_id, str) or not _REQUEST_ID.fullmatch(request_id):

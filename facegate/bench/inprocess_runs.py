@@ -16,7 +16,7 @@ import numpy as np
 from facegate.bench.inprocess import InProcessEnsembles
 from facegate.bench.material import GENUINE_ACTIONS, Material
 from python_backends.decision import (ChallengeIssuer, ChallengePolicy, ChallengeVerifier, DecisionConfig, Keyring,
-                                      SigningKey, SqliteNonceStore)
+                                      SigningKey, SqliteTokenStore)
 from python_backends.detection import Letterbox, find_faces
 from python_backends.liveness.postprocess import liveness_signals
 from python_backends.liveness.preprocess import face_placements
@@ -121,7 +121,7 @@ def measure_sequential(label: str, ens: InProcessEnsembles, material: Material, 
     keyring = Keyring((SigningKey("bench", secrets.token_bytes(32)),))
     issuer = ChallengeIssuer(keyring, ChallengePolicy(allow_requested_actions=True))
     with tempfile.TemporaryDirectory(prefix="facegate-bench-") as state_dir:
-        verification = Verification(ChallengeVerifier(keyring, SqliteNonceStore(Path(state_dir))),
+        verification = Verification(ChallengeVerifier(keyring, SqliteTokenStore(Path(state_dir))),
                                     DecisionConfig(), ens)
 
         def once() -> str:

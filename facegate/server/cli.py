@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
 from pathlib import Path
 from typing import Sequence
+from urllib.parse import urlsplit
 
 from facegate.server.config import CARRIER_KEY_HEADER, OPERATOR_KEY_HEADER, ApiKey, Device, ServerConfig, ServerTls
 from facegate.server.launcher import running_server
 from facegate.server.readiness import ServerStartError
+from facegate.server.readiness_endpoint import serving_readiness
+from python_backends.decision import AttemptPolicy, StoreLocation, open_token_store
+from python_backends.verify.settings import TOKEN_STORE_CA_FILE_ENV, TOKEN_STORE_ENV
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 API_KEY_ENV = "FACEGATE_API_KEY"
@@ -41,6 +46,25 @@ def parse_args(argv: Sequence[str] | None) -> ServerConfig:
                         help="challenge keyring `kid:base64secret,...` (chmod 600); default: $FACEGATE_KEYRING")
     parser.add_argument("--state-dir", type=Path, metavar="PATH",
                         help="private directory of used challenge nonces; default: a temporary one")
+    parser.add_argument("--token-store", metavar="URL",
+                        help="redis://host:port/db or rediss://... (TLS): the token and attempt store a fleet shares; "
+                             f"default ${TOKEN_STORE_ENV} (put a password there, never on the command line); "
+                             "none: SQLite in --state-dir (one node)")
+    parser.add_argument("--token-store-ca-file", type=Path, metavar="PEM",
+                        help=f"CA of a rediss:// token store; default ${TOKEN_STORE_CA_FILE_ENV}, else the system's CAs")
+    parser.add_argument("--token-store-replicas", type=int, default=0, metavar="N",
+                        help="Redis replicas that must acknowledge each spent token (WAIT); unacknowledged: "
+                             "SERVICE_UNAVAILABLE (see docs/fleet.md on failover)")
+    parser.add_argument("--attempt-limit", type=int, default=AttemptPolicy.limit, metavar="N",
+                        help="failed verifications of one subscriber or device that lock it out")
+    parser.add_argument("--attempt-window", type=int, default=AttemptPolicy.window_s, metavar="SECONDS",
+                        help="... within this many seconds")
+    parser.add_argument("--lockout", type=int, default=AttemptPolicy.lockout_s, metavar="SECONDS",
+                        help="how long challenge then refuses that subscriber or device")
+    parser.add_argument("--readiness-port", type=int, metavar="PORT",
+                        help="serve GET /ready (Triton ready and the token store answering) on --address:PORT")
+    parser.add_argument("--decision-only", action="store_true",
+                        help="verify answers the decision and reason codes only: no scores, no evidence")
     parser.add_argument("--allow-requested-actions", action="store_true",
                         help="demo only: challenge callers may choose the action order")
     parser.add_argument("--allow-embeddings", action="store_true",
@@ -59,6 +83,8 @@ def parse_args(argv: Sequence[str] | None) -> ServerConfig:
     parser.add_argument("--tls-client-ca-file", type=Path, metavar="PEM",
                         help="mutual TLS: admit only gRPC clients whose certificate this CA signed")
     args = parser.parse_args(argv)
+    if args.token_store_replicas < 0:
+        parser.error("--token-store-replicas must be 0 or more")
     return ServerConfig(
         model_repository=args.model_repository,
         grpc_port=args.grpc_port,
@@ -70,8 +96,14 @@ def parse_args(argv: Sequence[str] | None) -> ServerConfig:
         startup_timeout_s=args.startup_timeout,
         keyring_file=args.keyring_file,
         state_dir=args.state_dir,
+        token_store=_token_store(args.token_store, parser),
+        token_store_ca_file=_ca_file(args.token_store_ca_file, parser),
+        token_store_replicas=args.token_store_replicas,
+        attempts=_attempts(args, parser),
+        readiness_port=args.readiness_port,
         allow_requested_actions=args.allow_requested_actions,
         allow_embeddings=args.allow_embeddings,
+        decision_only=args.decision_only,
         api_key=_api_key(args.api_key_file, API_KEY_ENV, args.api_key_header, parser),
         operator_key=_api_key(args.operator_key_file, OPERATOR_KEY_ENV, args.operator_key_header, parser),
         tls=_tls(args, parser),
@@ -85,6 +117,33 @@ def _api_key(path: Path | None, variable: str, header: str, parser: argparse.Arg
         return ApiKey(header, value) if value else None
     except (OSError, ValueError) as error:
         parser.error(f"{variable}: {error}")
+
+
+def _token_store(argument: str | None, parser: argparse.ArgumentParser) -> str | None:
+    """From the option, else the environment; a password only from the environment (argv is visible to all)."""
+    if argument is not None and urlsplit(argument).password is not None:
+        parser.error(f"--token-store: put a URL with a password in ${TOKEN_STORE_ENV}, not on the command line")
+    url = argument or os.environ.get(TOKEN_STORE_ENV, "").strip() or None
+    if url is not None:
+        try:
+            StoreLocation(url)
+        except ValueError as error:
+            parser.error(f"--token-store: {error}")
+    return url
+
+
+def _ca_file(argument: Path | None, parser: argparse.ArgumentParser) -> Path | None:
+    path = argument or (Path(os.environ[TOKEN_STORE_CA_FILE_ENV]) if os.environ.get(TOKEN_STORE_CA_FILE_ENV) else None)
+    if path is not None and not path.is_file():
+        parser.error(f"--token-store-ca-file: {path} is not a file")
+    return path.resolve() if path else None
+
+
+def _attempts(args: argparse.Namespace, parser: argparse.ArgumentParser) -> AttemptPolicy:
+    try:
+        return AttemptPolicy(args.attempt_limit, args.attempt_window, args.lockout)
+    except ValueError as error:
+        parser.error(str(error))
 
 
 def _tls(args: argparse.Namespace, parser: argparse.ArgumentParser) -> ServerTls | None:
@@ -104,12 +163,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = parse_args(argv)
     previous_handlers = {signum: signal.signal(signum, _interrupt) for signum in STOP_SIGNALS}
     try:
-        with running_server(config, echo=sys.stderr.write) as server:
+        with running_server(config, echo=sys.stderr.write) as server, _readiness(server) as readiness_url:
             for signum in STOP_SIGNALS:
                 signal.signal(signum, lambda received, _frame: server.send_signal(received))
             print(
                 f"facegate serve: ready pid={server.pid} grpc={server.grpc_url} http={server.http_url} "
-                f"metrics={server.metrics_url} workdir={server.workdir}",
+                f"metrics={server.metrics_url} readiness={readiness_url or '-'} workdir={server.workdir}",
                 flush=True,
             )
             return server.wait()
@@ -121,6 +180,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         for signum, handler in previous_handlers.items():
             signal.signal(signum, handler)
+
+
+@contextlib.contextmanager
+def _readiness(server):
+    """GET /ready on --readiness-port while the server runs; yields its URL (None without the option)."""
+    config = server.config
+    if config.readiness_port is None:
+        yield None
+        return
+    store = None
+    if config.token_store is not None:
+        store = open_token_store(StoreLocation(config.token_store, config.token_store_ca_file))
+    with serving_readiness(config.address, config.readiness_port, server.http_url, store):
+        yield f"http://{server.grpc_url.rsplit(':', 1)[0]}:{config.readiness_port}/ready"
 
 
 def _interrupt(signum: int, _frame: object) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from facegate.paths import MODEL_REPOSITORY
+from python_backends.decision import AttemptPolicy
 
 
 class Device(enum.Enum):
@@ -102,10 +103,24 @@ class ServerConfig:
     state_dir: Path | None = None
     """Private (0700) directory of the one-use challenge nonces; None: a fresh one in the server's private
     working directory, removed when the server stops (tokens then replay-protected for this run only)."""
+    token_store: str | None = field(default=None, repr=False)
+    """redis[s]://[user:password@]host:port/db: the token and attempt store shared by a fleet (repr hides the
+    password); None: SQLite in the state directory (one node)."""
+    token_store_ca_file: Path | None = None
+    """The CA that signed a rediss:// server's certificate."""
+    token_store_replicas: int = 0
+    """Redis replicas that must acknowledge a spent nonce (WAIT) before it counts: a failover then cannot lose it
+    silently (docs/fleet.md)."""
+    attempts: AttemptPolicy = AttemptPolicy()
+    """Failed attempts per subscriber or device that lock it out, within which window, for how long."""
+    readiness_port: int | None = None
+    """Serve GET /ready here (Triton ready and the token store answering); None: not served."""
     allow_requested_actions: bool = False
     """Demo mode: `challenge` callers may choose the action order."""
     allow_embeddings: bool = False
     """`verify` callers may ask for the embeddings in the answer."""
+    decision_only: bool = False
+    """`verify` answers the decision and reason codes only (no scores, no evidence)."""
 
     @property
     def grpc_url(self) -> str:

@@ -8,6 +8,8 @@ import secrets
 from dataclasses import dataclass
 from functools import cache
 
+from python_backends.decision.binding import Binding
+
 
 class Action(str, enum.Enum):
     """Left/right are the customer's own, whatever the camera shows."""
@@ -37,7 +39,8 @@ class ChallengePolicy:
 
 @dataclass(frozen=True)
 class Challenge:
-    """What a verified token says; `mirrored`: the frames are horizontally flipped (front camera)."""
+    """What a verified token says; `mirrored`: the frames are horizontally flipped (front camera);
+    `binding`: the keyed hashes of the subscriber and device it was issued for."""
 
     actions: tuple[Action, ...]
     nonce: str
@@ -45,6 +48,7 @@ class Challenge:
     expires_at: int
     key_id: str
     mirrored: bool
+    binding: Binding = Binding()
 
 
 def sequence_problem(actions: tuple[Action, ...], policy: ChallengePolicy) -> str | None:

@@ -33,6 +33,8 @@ class Reason(str, enum.Enum):
     TOKEN_UNKNOWN_KEY = ("TOKEN_UNKNOWN_KEY", Verdict.RETRY, "The token was signed with a key that is no longer (or never was) accepted.")
     TOKEN_EXPIRED = ("TOKEN_EXPIRED", Verdict.RETRY, "The challenge expired before verification.")
     TOKEN_REPLAYED = ("TOKEN_REPLAYED", Verdict.REJECT, "The challenge token was already used once.")
+    SERVICE_UNAVAILABLE = ("SERVICE_UNAVAILABLE", Verdict.RETRY, "The one-use token store could not be reached; nothing was assessed.")
+    LOCKED_OUT = ("LOCKED_OUT", Verdict.RETRY, "The subscriber or device the token is bound to is locked out after too many failed attempts.")
     IMAGE_CORRUPT = ("IMAGE_CORRUPT", Verdict.RETRY, "An image is empty or cannot be decoded.")
     IMAGE_TOO_LARGE = ("IMAGE_TOO_LARGE", Verdict.RETRY, "An image exceeds the byte or pixel limit.")
     VIDEO_INVALID = ("VIDEO_INVALID", Verdict.RETRY, "The selfie video is empty or not a video container (MP4 or WebM).")

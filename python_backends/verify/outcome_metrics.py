@@ -21,6 +21,11 @@ ERROR_KINDS = ("invalid_request", "inference_failed", "internal")
 CounterFamilyFactory = Callable[[str, str], Any]
 
 
+def labelled_series(family: Any, label: str, values: Iterable[str]) -> dict[str, Any]:
+    """One counter of `family` per label value, keyed by the value."""
+    return {value: family.Metric(labels={label: value}) for value in values}
+
+
 class OutcomeMetrics:
     def __init__(self, counter_family: CounterFamilyFactory) -> None:
         self._families = [  # held: Triton drops a family's series when the family object is deleted
@@ -29,9 +34,9 @@ class OutcomeMetrics:
             counter_family(ERRORS, "verify requests answered with an error instead of a decision"),
         ]
         decisions, reasons, errors = self._families
-        self._decisions = {verdict.value: decisions.Metric(labels={"decision": verdict.value}) for verdict in Verdict}
-        self._reasons = {reason.value: reasons.Metric(labels={"code": reason.value}) for reason in Reason}
-        self._errors = {kind: errors.Metric(labels={"kind": kind}) for kind in ERROR_KINDS}
+        self._decisions = labelled_series(decisions, "decision", (verdict.value for verdict in Verdict))
+        self._reasons = labelled_series(reasons, "code", (reason.value for reason in Reason))
+        self._errors = labelled_series(errors, "kind", ERROR_KINDS)
 
     def decided(self, verdict: Verdict, reasons: Iterable[Reason]) -> None:
         self._decisions[verdict.value].increment(1)

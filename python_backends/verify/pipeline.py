@@ -7,7 +7,8 @@
    the ID photo alone); stop when a face count already decides (no face, several faces);
 3. liveness of the largest face of every frame with a face, embeddings of the single-face frames,
    liveness and embedding of the ID face: four concurrent calls;
-4. the decision layer's `assess`.
+4. the decision layer's `assess`;
+5. a failed attempt is counted against the subscriber and device the token is bound to.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from python_backends.decision import (
+    AttemptRecord,
     Challenge,
     ChallengeVerifier,
     Decision,
@@ -65,6 +67,7 @@ class Outcome:
     decision: Decision
     embeddings: Embeddings | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
+    attempt: AttemptRecord = AttemptRecord()
     clip: ChosenFrames | None = None  # a VIDEO upload: the frames the decision's frame numbers index
 
 
@@ -93,25 +96,29 @@ class Verification:
             redeemed: Challenge | TokenError = self._verifier.redeem(inputs.token)
         except TokenError as error:
             redeemed = error
-        clip = None
+        clip, decision = None, None
         if inputs.video is not None and not isinstance(redeemed, TokenError):
             try:
                 clip = await self._clips.choose(inputs.video)
+                inputs = dataclasses.replace(inputs, frames=clip.frames)
             except VideoProblem as problem:
-                return Outcome(Decision.from_reasons([problem.reason]), timings_ms=watch.total())
-            inputs = dataclasses.replace(inputs, frames=clip.frames)
+                decision = Decision.from_reasons([problem.reason])
             watch.lap("video")
-        decision = screen(redeemed, image_facts(inputs.id_photo), [image_facts(f) for f in inputs.frames],
-                          self._config)
-        watch.lap("screen")
+        if decision is None:
+            decision = screen(redeemed, image_facts(inputs.id_photo), [image_facts(f) for f in inputs.frames],
+                              self._config)
+            watch.lap("screen")
         if decision is not None:
-            return Outcome(decision, timings_ms=watch.total(), clip=clip)
-        try:
-            outcome = await self._infer(redeemed, inputs, watch)
-        except InferenceFailed as failure:
-            if not failure.bad_image:
-                raise
-            outcome = Outcome(Decision.from_reasons([Reason.IMAGE_CORRUPT]))
+            outcome = Outcome(decision)
+        else:
+            try:
+                outcome = await self._infer(redeemed, inputs, watch)
+            except InferenceFailed as failure:
+                if not failure.bad_image:
+                    raise
+                outcome = Outcome(Decision.from_reasons([Reason.IMAGE_CORRUPT]))
+        if isinstance(redeemed, Challenge):
+            outcome.attempt = self._verifier.record(redeemed, outcome.decision.decision, outcome.decision.reasons)
         outcome.timings_ms, outcome.clip = watch.total(), clip
         return outcome
 

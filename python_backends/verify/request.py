@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from python_backends.decision.binding import MAX_REFERENCE_CHARS, valid_reference
+
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 MAX_JSON_BYTES = 4096
 
@@ -45,18 +47,26 @@ def _bool(document: dict[str, Any], name: str, what: str) -> bool:
 
 @dataclass(frozen=True)
 class ChallengeRequest:
-    """mirrored: the frames will be horizontally flipped (a front camera preview); actions: demo only."""
+    """mirrored: the frames will be horizontally flipped (a front camera preview); actions: demo only;
+    subject, device: the carrier's opaque references the challenge is bound to (attempt limits)."""
 
     mirrored: bool = False
     actions: tuple[str, ...] | None = None
+    subject: str | None = None
+    device: str | None = None
 
     @classmethod
     def from_json(cls, raw: bytes | None) -> ChallengeRequest:
-        document = _object(raw, "REQUEST", {"mirrored", "actions"})
+        document = _object(raw, "REQUEST", {"mirrored", "actions", "subject", "device"})
         actions = document.get("actions")
         if actions is not None and not (isinstance(actions, list) and all(isinstance(a, str) for a in actions)):
             raise RequestError("REQUEST.actions must be a list of action names")
-        return cls(_bool(document, "mirrored", "REQUEST"), tuple(actions) if actions is not None else None)
+        references = {name: document.get(name) for name in ("subject", "device")}
+        for name, value in references.items():
+            if value is not None and not valid_reference(value):
+                raise RequestError(f"REQUEST.{name} must be 1 to {MAX_REFERENCE_CHARS} printable characters")
+        return cls(_bool(document, "mirrored", "REQUEST"), tuple(actions) if actions is not None else None,
+                   **references)
 
 
 @dataclass(frozen=True)

@@ -45,18 +45,25 @@ def _video(clip: ChosenFrames) -> dict:
             "times_s": list(clip.times_s)}
 
 
-def result_document(outcome: Outcome, request_id: str, models: Mapping[str, str], with_embeddings: bool) -> dict:
+def result_document(outcome: Outcome, request_id: str, models: Mapping[str, str], with_embeddings: bool,
+                    decision_only: bool = False) -> dict:
+    """`decision_only`: the decision, reason codes and request id alone (no scores, no evidence), for
+    deployments that pass the answer on towards the customer's device."""
     decision = outcome.decision
     quality = decision.quality
     document = {
         "decision": decision.decision.value,
         "reasons": [{"code": r.value, "decision": r.verdict.value, "message": r.description} for r in decision.reasons],
+        "request_id": request_id,
+    }
+    if decision_only:
+        return document
+    document |= {
         "match": {"score": _round(decision.match_score), "threshold": decision.match_threshold},
         "liveness": _liveness(decision),
         "quality": None if quality is None else {
             name: _round(value, 1) if isinstance(value, float) else value for name, value in vars(quality).items()},
         "models": dict(models),
-        "request_id": request_id,
         "timings_ms": outcome.timings_ms,
     }
     if outcome.clip is not None:

@@ -1,7 +1,10 @@
 """The `challenge` and `verify` Triton Python models (their `1/model.py` import these classes).
 
-Both refuse to load without a keyring in the server's environment (see settings.py). Nothing
-biometric is logged: failures are answered with the exception's type and the request id only.
+Both refuse to load without a keyring and a token store in the server's environment (see
+settings.py). Nothing biometric is logged: failures are answered with the exception's type and the
+request id only. A refused challenge is a Triton error whose message starts with the reason code:
+`LOCKED_OUT ... retry_after_s=<n>` (INVALID_ARG, so clients do not fail over) or
+`SERVICE_UNAVAILABLE` (UNAVAILABLE).
 """
 
 from __future__ import annotations
@@ -14,8 +17,17 @@ from pathlib import Path
 import numpy as np
 import triton_python_backend_utils as pb_utils
 
-from python_backends.decision import ChallengeIssuer, ChallengePolicy, ChallengeVerifier, DecisionConfig, SqliteNonceStore
+from python_backends.decision import (
+    ChallengeIssuer,
+    ChallengePolicy,
+    ChallengeVerifier,
+    DecisionConfig,
+    LockedOut,
+    TokenStoreUnavailable,
+    open_token_store,
+)
 from python_backends.imaging import model_parameters
+from python_backends.verify.attempt_metrics import AttemptMetrics, RefusalMetrics
 from python_backends.verify.ensembles import InferenceFailed
 from python_backends.verify.model_versions import model_versions
 from python_backends.verify.outcome_metrics import OutcomeMetrics
@@ -63,7 +75,8 @@ class ChallengeModel:
         settings = ServiceSettings.from_environ()
         params = model_parameters(json.loads(args["model_config"]))
         policy = from_parameters(ChallengePolicy, params, allow_requested_actions=settings.allow_requested_actions)
-        self._issuer = ChallengeIssuer(settings.keyring, policy)
+        self._issuer = ChallengeIssuer(settings.keyring, policy, lockouts=open_token_store(settings.token_store))
+        self._metrics = RefusalMetrics(_counter_family)
 
     def execute(self, requests: list) -> list:
         return [self._respond(request) for request in requests]
@@ -71,28 +84,38 @@ class ChallengeModel:
     def _respond(self, request) -> pb_utils.InferenceResponse:
         try:
             asked = ChallengeRequest.from_json(_one(request, "REQUEST"))
-            issued = self._issuer.issue(asked.mirrored, asked.actions)
+            issued = self._issuer.issue(asked.mirrored, asked.actions, asked.subject, asked.device)
         except ValueError as error:  # RequestError, a refused or invalid action sequence
             return _error(f"REQUEST: {error}", pb_utils.TritonError.INVALID_ARG)
+        except LockedOut as refusal:
+            self._metrics.refused(refusal.reason)
+            return _error(f"{refusal.reason.value}: {refusal.reason.description} retry_after_s={refusal.retry_after_s}",
+                          pb_utils.TritonError.INVALID_ARG)
+        except TokenStoreUnavailable as refusal:
+            self._metrics.refused(refusal.reason)
+            return _error(f"{refusal.reason.value}: {refusal.reason.description}", pb_utils.TritonError.UNAVAILABLE)
         return pb_utils.InferenceResponse(output_tensors=[_json_output("CHALLENGE", challenge_document(issued))])
 
 
 class VerifyModel:
     def initialize(self, args: dict[str, str]) -> None:
-        settings = ServiceSettings.from_environ(need_state_dir=True)
+        settings = ServiceSettings.from_environ()
         params = model_parameters(json.loads(args["model_config"]))
         split = int(params.pop(SPLIT_PARAMETER, "1"))
         video = VideoSettings.take_parameters(params)
         config = from_parameters(DecisionConfig, params)
         if config.max_frames > ENSEMBLE_MAX_BATCH:
             raise ValueError(f"max_frames {config.max_frames} exceeds the ensembles' max batch {ENSEMBLE_MAX_BATCH}")
-        verifier = ChallengeVerifier(settings.keyring, SqliteNonceStore(settings.state_dir))
+        verifier = ChallengeVerifier(settings.keyring, open_token_store(settings.token_store),
+                                     attempts=settings.attempts)
         ensembles = TritonClipEnsembles(split)
         clips = ClipFrames(video, config, ensembles, choose_decoder(video, visible_gpus()))
         self._verification = Verification(verifier, config, ensembles, clips)
         self._allow_embeddings = settings.allow_embeddings
+        self._decision_only = settings.decision_only
         self._models = model_versions(Path(args["model_repository"]).parent)
         self._metrics = OutcomeMetrics(_counter_family)
+        self._attempt_metrics = AttemptMetrics(_counter_family)
 
     async def execute(self, requests: list) -> list:
         return list(await asyncio.gather(*(self._respond(request) for request in requests)))
@@ -118,8 +141,9 @@ class VerifyModel:
             self._metrics.failed("internal")
             return _error(f"internal error {type(error).__name__} (request_id {request_id})")
         self._metrics.decided(outcome.decision.decision, outcome.decision.reasons)
+        self._attempt_metrics.recorded(outcome.attempt)
         with_embeddings = options.return_embeddings and self._allow_embeddings
-        document = result_document(outcome, request_id, self._models, with_embeddings)
+        document = result_document(outcome, request_id, self._models, with_embeddings, self._decision_only)
         return pb_utils.InferenceResponse(output_tensors=[_json_output("RESULT", document)])
 
 

@@ -14,7 +14,7 @@ from facegate_client.calls import (
     request_id_or_new,
     verify_call,
 )
-from facegate_client.errors import DeadlineExceeded, InvalidInput, ServerError, Unavailable
+from facegate_client.errors import DeadlineExceeded, InvalidInput, LockedOut, ServerError, Unavailable
 from facegate_client.results import Action
 
 REFUSED = "failed to connect to all addresses; last error: Connection refused"
@@ -47,6 +47,18 @@ def test_challenge_call_sends_the_json_request():
     request = call.inputs[0]
     assert (request.name(), request.shape(), request.datatype()) == ("REQUEST", [1], "BYTES")
     assert _json_content(request) == {"mirrored": True, "actions": ["blink", "turn_left"]}
+
+
+def test_a_bound_challenge_sends_subject_and_device():
+    call = challenge_call(False, None, "rid", subject="hmac-of-id-number", device="handset-7")
+    assert _json_content(call.inputs[0]) == {"mirrored": False, "subject": "hmac-of-id-number", "device": "handset-7"}
+
+
+def test_a_locked_out_challenge_is_neither_retried_elsewhere_nor_a_node_failure():
+    message = "LOCKED_OUT: The subscriber ... failed attempts. retry_after_s=1712"
+    outcome = judge_failure(_error("INVALID_ARGUMENT", message), challenge_call(False, None, "rid"))
+    assert isinstance(outcome.error, LockedOut) and outcome.error.retry_after_s == 1712
+    assert not outcome.try_next and not outcome.node_failed
 
 
 def test_verify_call_shapes_and_options():

@@ -38,6 +38,13 @@ def test_actions_are_a_checked_comma_separated_list():
         parse("challenge", "--actions", "blink,wave")
 
 
+def test_challenge_and_verify_take_subject_and_device():
+    for command in (["challenge"], ["verify", "--id-photo", "id.jpg", "--frames", "a.jpg"]):
+        args = parse(*command, "--subject", "hmac-4711", "--device", "handset-9")
+        assert (args.subject, args.device) == ("hmac-4711", "handset-9")
+    assert parse("challenge").subject is None
+
+
 def test_the_default_server_comes_from_the_environment(monkeypatch):
     monkeypatch.delenv("FACEGATE_SERVER", raising=False)
     assert cli.servers(parse("health")) == ["127.0.0.1:8001"]

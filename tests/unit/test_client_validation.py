@@ -4,6 +4,7 @@ from facegate_client.errors import InvalidInput
 from facegate_client.validation import (
     Limits,
     check_actions,
+    check_reference,
     check_frames,
     check_image,
     check_request_id,
@@ -97,3 +98,11 @@ def test_a_well_formed_request_passes_and_the_photo_is_checked_first():
     check_verify_request(JPEG, [JPEG] * 8, None, TOKEN, LIMITS)
     with pytest.raises(InvalidInput, match="^id_photo: empty$"):
         check_verify_request(b"", [], None, "", LIMITS)
+
+
+@pytest.mark.parametrize("value", ["", "x" * 257, "line\nbreak", 42])
+def test_subject_and_device_references_are_bounded_printable_text(value):
+    with pytest.raises(InvalidInput, match="subject"):
+        check_reference("subject", value)
+    check_reference("device", None)
+    check_reference("device", "x" * 256)

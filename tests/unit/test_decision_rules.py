@@ -8,7 +8,9 @@ from python_backends.decision.challenge import Action, Challenge, ChallengePolic
 from python_backends.decision.config import DecisionConfig
 from python_backends.decision.keyring import parse_keyring
 from python_backends.decision.measurements import Box, FrameMeasurement, IdPhotoMeasurement, ImageFacts, LiveFace
-from python_backends.decision.nonce_store import SqliteNonceStore
+from python_backends.decision.attempts import AttemptPolicy
+from python_backends.decision.redis_token_store import RedisTokenStore
+from python_backends.decision.sqlite_token_store import SqliteTokenStore
 from python_backends.decision.reasons import Reason, Verdict
 from python_backends.decision.rules import Decision, assess, screen, screen_faces
 from python_backends.decision.tokens import ChallengeIssuer, ChallengeVerifier, TokenError
@@ -102,22 +104,30 @@ def token_errors(tmp_path) -> dict[Reason, TokenError]:
     clock = Clock()
     secret = base64.b64encode(bytes(32)).decode()
     keyring = parse_keyring(f"k1:{secret}")
-    issuer = ChallengeIssuer(keyring, ChallengePolicy(ttl_s=60), clock=clock)
-    verifier = ChallengeVerifier(keyring, SqliteNonceStore(tmp_path / "nonces", clock=clock), clock=clock)
+    store = SqliteTokenStore(tmp_path / "nonces", clock=clock)
+    issuer = ChallengeIssuer(keyring, ChallengePolicy(ttl_s=60), clock=clock, lockouts=store)
+    verifier = ChallengeVerifier(keyring, store, clock=clock)
     foreign = ChallengeIssuer(parse_keyring(f"k2:{secret}"), clock=clock).issue(mirrored=False).token
     used, stale = issuer.issue(mirrored=False).token, issuer.issue(mirrored=False).token
+    bound = issuer.issue(mirrored=False, subject="subscriber-1")
+    store.record_failure(bound.challenge.binding.keys(), AttemptPolicy(limit=1))
+    unreachable = ChallengeVerifier(keyring, RedisTokenStore("redis://127.0.0.1:1/0"), clock=clock)
     verifier.redeem(used)
     attempts = {
         Reason.TOKEN_MALFORMED: "v1.k1.payload",
         Reason.TOKEN_FORGED: used[:-2] + ("AA" if not used.endswith("AA") else "BA"),
         Reason.TOKEN_UNKNOWN_KEY: foreign,
         Reason.TOKEN_REPLAYED: used,
+        Reason.LOCKED_OUT: bound.token,
     }
     errors = {}
     for reason, token in attempts.items():
         with pytest.raises(TokenError) as error:
             verifier.redeem(token)
         errors[reason] = error.value
+    with pytest.raises(TokenError) as error:
+        unreachable.redeem(stale)
+    errors[Reason.SERVICE_UNAVAILABLE] = error.value
     clock.now += 60
     with pytest.raises(TokenError) as error:
         verifier.redeem(stale)
@@ -135,7 +145,7 @@ def scenario(reason: Reason, tmp_path) -> Decision:
         Reason.TOO_FEW_FRAMES: (JPEG, [JPEG] * (CONFIG.min_frames - 1)),
         Reason.TOO_MANY_FRAMES: (JPEG, [JPEG] * (CONFIG.max_frames + 1)),
     }
-    if reason.name.startswith("TOKEN_"):
+    if reason.name.startswith("TOKEN_") or reason in (Reason.SERVICE_UNAVAILABLE, Reason.LOCKED_OUT):
         return screen(token_errors(tmp_path)[reason], JPEG, [JPEG] * 16, CONFIG)
     if reason in requests:
         return screen(ask, *requests[reason], CONFIG)

@@ -8,10 +8,12 @@ import pytest
 
 from python_backends.decision.challenge import Action, ChallengePolicy, sequence_problem
 from python_backends.decision.keyring import parse_keyring
-from python_backends.decision.nonce_store import SqliteNonceStore
+from python_backends.decision.sqlite_token_store import SqliteTokenStore
 from python_backends.decision.tokens import (
     ChallengeIssuer,
     ChallengeVerifier,
+    LockedOut,
+    TokenStoreUnavailable,
     TokenExpired,
     TokenForged,
     TokenMalformed,
@@ -19,7 +21,9 @@ from python_backends.decision.tokens import (
     TokenUnknownKey,
     decode_token,
 )
-from python_backends.decision.reasons import Reason
+from python_backends.decision.reasons import Reason, Verdict
+from python_backends.decision.redis_token_store import RedisTokenStore
+from python_backends.decision.attempts import AttemptPolicy, AttemptRecord
 
 OLD = bytes(range(32))
 NEW = bytes(range(50, 90))
@@ -50,7 +54,7 @@ def keyring():
 
 @pytest.fixture
 def verifier(keyring, clock, tmp_path):
-    return ChallengeVerifier(keyring, SqliteNonceStore(tmp_path / "nonces", clock=clock), clock=clock)
+    return ChallengeVerifier(keyring, SqliteTokenStore(tmp_path / "nonces", clock=clock), clock=clock)
 
 
 def sign(kid: str, body: bytes, secret: bytes) -> str:
@@ -173,7 +177,7 @@ def test_second_redeem_is_a_replay(keyring, verifier, clock):
 
 
 def test_key_rotation(clock, tmp_path):
-    store = SqliteNonceStore(tmp_path / "nonces", clock=clock)
+    store = SqliteTokenStore(tmp_path / "nonces", clock=clock)
     before = ChallengeIssuer(parse_keyring(spec(("old", OLD))), clock=clock).issue(mirrored=False)
     rotated = parse_keyring(spec(("new", NEW), ("old", OLD)))
     after = ChallengeIssuer(rotated, clock=clock).issue(mirrored=False)
@@ -208,3 +212,52 @@ def test_requested_actions_when_enabled(keyring, verifier, clock):
         issuer.issue(mirrored=False, requested_actions=["turn_left", "turn_right"])
     with pytest.raises(ValueError):
         issuer.issue(mirrored=False, requested_actions=["wink", "turn_left"])
+
+
+def test_a_bound_token_carries_hashes_only_and_a_lockout_refuses_it_after_spending_it(keyring, clock, tmp_path):
+    store = SqliteTokenStore(tmp_path / "nonces", clock=clock)
+    issuer = ChallengeIssuer(keyring, clock=clock, lockouts=store)
+    verifier = ChallengeVerifier(keyring, store, clock=clock, attempts=AttemptPolicy(limit=1))
+    issued = issuer.issue(False, subject="hmac-of-id-4711", device="handset-9")
+    payload = base64.urlsafe_b64decode(issued.token.split(".")[2] + "==").decode()
+    assert "4711" not in payload and "handset" not in payload
+    assert (json.loads(payload)["s"], json.loads(payload)["d"]) == (issued.challenge.binding.subject,
+                                                                    issued.challenge.binding.device)
+    redeemed = verifier.redeem(issued.token)
+    assert redeemed.binding == issued.challenge.binding
+    assert verifier.record(redeemed, Verdict.REJECT, (Reason.FACE_MISMATCH,)) == AttemptRecord(
+        ("subject", "device"), ("subject", "device"))
+    with pytest.raises(LockedOut) as refusal:
+        issuer.issue(False, subject="hmac-of-id-4711")
+    assert refusal.value.retry_after_s == AttemptPolicy().lockout_s and refusal.value.reason is Reason.LOCKED_OUT
+    issuer.issue(False, subject="someone-else")  # unaffected
+    held = issuer.issue(False, device="handset-10")
+    store.record_failure(held.challenge.binding.keys(), AttemptPolicy(limit=1))
+    with pytest.raises(LockedOut):
+        verifier.redeem(held.token)
+    with pytest.raises(TokenReplayed):  # the refused token was spent all the same
+        verifier.redeem(held.token)
+
+
+def test_unbound_or_successful_answers_count_nothing(keyring, verifier, clock):
+    challenge = verifier.redeem(ChallengeIssuer(keyring, clock=clock).issue(False).token)
+    assert verifier.record(challenge, Verdict.REJECT, (Reason.FACE_MISMATCH,)) == AttemptRecord()
+
+
+def test_a_bound_challenge_needs_a_store_to_check(keyring, clock):
+    with pytest.raises(ValueError, match="store"):
+        ChallengeIssuer(keyring, clock=clock).issue(False, subject="s")
+
+
+def test_an_unreachable_store_fails_closed(keyring, clock, tmp_path):
+    down = RedisTokenStore("redis://127.0.0.1:1/0")
+    issuer = ChallengeIssuer(keyring, clock=clock, lockouts=down)
+    with pytest.raises(TokenStoreUnavailable):
+        issuer.issue(False, subject="s")
+    token = issuer.issue(False).token  # an unbound challenge needs no store
+    verifier = ChallengeVerifier(keyring, down, clock=clock)
+    with pytest.raises(TokenStoreUnavailable) as refusal:
+        verifier.redeem(token)
+    assert refusal.value.reason is Reason.SERVICE_UNAVAILABLE
+    bound = ChallengeIssuer(keyring, clock=clock, lockouts=SqliteTokenStore(tmp_path)).issue(False, subject="s")
+    assert verifier.record(bound.challenge, Verdict.REJECT, (Reason.FACE_MISMATCH,)) == AttemptRecord(lost=True)

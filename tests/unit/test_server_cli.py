@@ -4,6 +4,7 @@ import pytest
 
 from facegate.server.cli import parse_args
 from facegate.server.config import Device, ServerConfig, ServerTls
+from python_backends.decision import AttemptPolicy
 
 
 def test_defaults_are_tritons_ports_on_the_projects_repository():
@@ -27,6 +28,36 @@ def test_service_options(tmp_path):
     assert config.keyring_file == tmp_path / "k" and config.state_dir == tmp_path / "s"
     assert config.allow_requested_actions and config.allow_embeddings
     assert not parse_args([]).allow_requested_actions and not parse_args([]).allow_embeddings
+
+
+def test_fleet_options(tmp_path, monkeypatch):
+    monkeypatch.delenv("FACEGATE_TOKEN_STORE", raising=False)
+    monkeypatch.delenv("FACEGATE_TOKEN_STORE_CA_FILE", raising=False)
+    (tmp_path / "ca.pem").write_text("pem")
+    config = parse_args(["--token-store", "rediss://redis.internal:6380/2", "--token-store-ca-file",
+                         str(tmp_path / "ca.pem"), "--attempt-limit", "3", "--attempt-window", "60", "--lockout", "10",
+                         "--readiness-port", "8003", "--decision-only", "--token-store-replicas", "1"])
+    assert config.token_store == "rediss://redis.internal:6380/2" and config.token_store_ca_file == tmp_path / "ca.pem"
+    assert config.attempts == AttemptPolicy(3, 60, 10) and config.readiness_port == 8003 and config.decision_only
+    assert config.token_store_replicas == 1
+    defaults = parse_args([])
+    assert defaults.token_store is None and defaults.attempts == AttemptPolicy() and not defaults.decision_only
+    monkeypatch.setenv("FACEGATE_TOKEN_STORE", "redis://:pw@redis.internal:6379/0")
+    assert parse_args([]).token_store == "redis://:pw@redis.internal:6379/0"
+
+
+@pytest.mark.parametrize("arguments", [
+    ["--token-store", "redis://:pw@redis.internal:6379/0"],  # a password on the command line
+    ["--token-store", "http://redis.internal/"],
+    ["--token-store", "redis://redis.internal:6379/0", "--token-store-ca-file", "/nonexistent.pem"],
+    ["--lockout", "0"],
+    ["--token-store-replicas", "-1"],
+])
+def test_unusable_fleet_options_stop_the_command(arguments, capsys, monkeypatch):
+    monkeypatch.delenv("FACEGATE_TOKEN_STORE", raising=False)
+    with pytest.raises(SystemExit):
+        parse_args(arguments)
+    assert "pw@" not in capsys.readouterr().err
 
 
 def test_api_key_from_a_file_or_the_environment_never_argv(tmp_path, monkeypatch):

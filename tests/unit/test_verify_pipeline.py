@@ -8,12 +8,13 @@ import pytest
 
 from facegate import testdata
 from python_backends.decision import (
+    AttemptRecord,
     ChallengeIssuer,
     ChallengePolicy,
     ChallengeVerifier,
     DecisionConfig,
     Reason,
-    SqliteNonceStore,
+    SqliteTokenStore,
     Verdict,
     parse_keyring,
 )
@@ -68,7 +69,7 @@ class FakeEnsembles:
 def run(ensembles, tmp_path, token=None, frames=FRAMES, id_photo=ID_PHOTO, clips=None, video=None):
     issuer = ChallengeIssuer(KEYRING, ChallengePolicy(allow_requested_actions=True))
     token = token or issuer.issue(False, ["blink", "turn_left"]).token
-    verification = Verification(ChallengeVerifier(KEYRING, SqliteNonceStore(tmp_path)), DecisionConfig(), ensembles,
+    verification = Verification(ChallengeVerifier(KEYRING, SqliteTokenStore(tmp_path)), DecisionConfig(), ensembles,
                                 clips)
     return asyncio.run(verification.run(VerifyInputs(id_photo, tuple(frames), token, video)))
 
@@ -114,6 +115,20 @@ def test_an_image_the_decoder_refuses_is_corrupt_and_other_failures_propagate(tm
     assert outcome.decision.reasons == (Reason.IMAGE_CORRUPT,)
     with pytest.raises(InferenceFailed):
         run(FakeEnsembles(fail="model face_detector is not ready"), tmp_path)
+
+
+def test_a_failed_bound_attempt_is_counted_and_a_request_error_is_not(tmp_path):
+    store = SqliteTokenStore(tmp_path)
+    issuer = ChallengeIssuer(KEYRING, ChallengePolicy(allow_requested_actions=True), lockouts=store)
+    verification = Verification(ChallengeVerifier(KEYRING, store), DecisionConfig(), FakeEnsembles(id_embedding=(0.0, 1.0)))
+
+    def verify(frames=FRAMES):
+        token = issuer.issue(False, ["blink", "turn_left"], subject="subscriber-1").token
+        return asyncio.run(verification.run(VerifyInputs(ID_PHOTO, tuple(frames), token)))
+
+    assert verify(FRAMES[:3]).attempt == AttemptRecord()  # TOO_FEW_FRAMES: the capture's fault
+    mismatch = verify()
+    assert mismatch.decision.reasons == (Reason.FACE_MISMATCH,) and mismatch.attempt == AttemptRecord(("subject",))
 
 
 class StandInClips:

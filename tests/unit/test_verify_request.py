@@ -11,6 +11,18 @@ def test_challenge_request_fields_and_defaults():
     assert asked == ChallengeRequest(True, ("blink", "turn_left"))
 
 
+def test_a_challenge_may_be_bound_to_a_subject_and_a_device():
+    asked = ChallengeRequest.from_json(b'{"subject": "hmac-4711", "device": "handset-9"}')
+    assert (asked.subject, asked.device) == ("hmac-4711", "handset-9")
+
+
+@pytest.mark.parametrize("raw", [b'{"subject": ""}', b'{"device": 7}', json.dumps({"subject": "x" * 257}).encode()])
+def test_unusable_references_are_refused_without_echoing_them(raw):
+    with pytest.raises(RequestError, match="REQUEST.(subject|device)") as error:
+        ChallengeRequest.from_json(raw)
+    assert "xxx" not in str(error.value)
+
+
 @pytest.mark.parametrize("raw", [
     b"not json", b"[1]", b'{"mirrored": "yes"}', b'{"actions": "blink"}', b'{"actions": [1]}', b'{"colour": 1}',
     json.dumps({"mirrored": False, "pad": "x" * MAX_JSON_BYTES}).encode(),

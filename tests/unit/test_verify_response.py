@@ -29,6 +29,14 @@ def test_a_decision_without_inference_has_no_evidence_and_no_embeddings():
     }
 
 
+def test_decision_only_answers_carry_no_score_and_no_evidence():
+    outcome = Outcome(Decision.from_reasons([Reason.FACE_MISMATCH], match_score=0.1, match_threshold=0.62),
+                      Embeddings(np.ones(2), np.ones(2)), {"total": 1.0})
+    document = result_document(outcome, "req-2", MODELS, with_embeddings=True, decision_only=True)
+    assert document == {"decision": "REJECT", "request_id": "req-2", "reasons": [
+        {"code": "FACE_MISMATCH", "decision": "REJECT", "message": Reason.FACE_MISMATCH.description}]}
+
+
 def test_embeddings_only_when_granted():
     outcome = Outcome(Decision.from_reasons([]), Embeddings(np.array([0.6, 0.8]), np.array([1.0, 0.0])))
     document = result_document(outcome, "r", MODELS, with_embeddings=True)

@@ -1,0 +1,25 @@
+from pathlib import Path
+
+import pytest
+
+from facegate.gateway.cli import _parser, gateway_config, main
+from facegate.gateway.config import Https
+
+
+def test_the_command_line_makes_the_gateway_config(monkeypatch):
+    monkeypatch.delenv("FACEGATE_API_KEY", raising=False)
+    args = _parser().parse_args(["--server", "a:8001", "--server", "b:8001", "--port", "9000", "--demo-actions",
+                                 "blink,turn_left", "--https-cert-file", "c.pem", "--https-key-file", "k.pem"])
+    config = gateway_config(args)
+    assert (config.servers, config.port, config.demo_actions) == (("a:8001", "b:8001"), 9000, ("blink", "turn_left"))
+    assert config.https == Https(Path("c.pem"), Path("k.pem")) and config.client.api_key is None
+
+
+def test_https_needs_both_files(capsys):
+    assert main(["--https-cert-file", "c.pem"]) == 1
+    assert "needs both" in capsys.readouterr().err
+
+
+def test_unknown_demo_actions_are_refused():
+    with pytest.raises(SystemExit):
+        _parser().parse_args(["--demo-actions", "blink,nod"])
