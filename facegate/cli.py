@@ -8,6 +8,7 @@ import sys
 COMMANDS = {
     "models": ("facegate.models.build", "`facegate models build`: fetch, convert and check the ONNX models"),
     "serve": ("facegate.server.cli", "start Triton with facegate's model repository"),
+    "keyring": ("facegate.server.keyring_cli", "create or rotate the challenge keyring file serve reads"),
     "demo": ("facegate.demo", "start a server and send real face images through it"),
     "calibrate": ("facegate.calibration.run", "score genuine and impostor pairs of the test assets: the match threshold"),
     "gateway": ("facegate.gateway.cli", "serve the reference capture page in front of facegate servers"),

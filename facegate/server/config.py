@@ -26,6 +26,8 @@ CARRIER_PROTOCOLS = ("inference", "metadata")
 OPERATOR_PROTOCOLS = ("model-repository", "model-config", "statistics", "shared-memory", "trace", "logging")
 """What the operator key opens: model control, configuration, statistics, shared memory, tracing and logging
 settings. Health (live/ready) stays open on both keys' servers, for load balancers and `facegate health`."""
+MODEL_CONTROL_PROTOCOLS = ("model-repository",)
+"""What a server without any key still locks: model control, which only the launcher's watchdog uses."""
 CARRIER_KEY_HEADER = "x-facegate-api-key"
 OPERATOR_KEY_HEADER = "x-facegate-operator-key"
 _API_KEY_HEADER = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}")
@@ -93,8 +95,10 @@ class ServerConfig:
     api_key: ApiKey | None = None
     """The carrier key: required for inference and metadata."""
     operator_key: ApiKey | None = None
-    """Required for model control, configuration, statistics, shared memory, trace and logging. With a
-    carrier key and no operator key, the launcher locks those behind a random key only it holds."""
+    """Required for `operator_protocols`. Without one, the launcher makes a random key only it holds
+    (its watchdog reloads crashed models through model control)."""
+    operator_protocols: tuple[str, ...] = OPERATOR_PROTOCOLS
+    """What the operator key locks; a server without any key locks only model control."""
     tls: ServerTls | None = None
     keyring_file: Path | None = None
     """Private (0600) file with the challenge keyring, given to the models as FACEGATE_KEYRING_FILE; None:
@@ -147,8 +151,10 @@ def server_arguments(config: ServerConfig, backend_directory: Path, shm_prefix: 
     """tritonserver's arguments (without the binary).
 
     `--exit-on-error=false` keeps the server up when a model fails to load, so the launcher can
-    ask it which model failed and why, then stop it. The shared-memory prefix keeps the Python
-    backend regions of servers running side by side apart (its default names repeat).
+    ask it which model failed and why, then stop it. Explicit model control (every model loaded at
+    start) lets the launcher's watchdog reload a model whose process died. The shared-memory
+    prefix names the Python backend's regions after the launcher (they live in the server's
+    private /dev/shm).
     """
     return [
         f"--model-repository={config.model_repository.resolve()}",
@@ -161,8 +167,10 @@ def server_arguments(config: ServerConfig, backend_directory: Path, shm_prefix: 
         f"--metrics-port={config.metrics_port}",
         f"--log-verbose={config.log_verbose}",
         "--exit-on-error=false",
+        "--model-control-mode=explicit",
+        "--load-model=*",
         f"--backend-config=python,shm-region-prefix-name={shm_prefix}",
         *(config.api_key.arguments(CARRIER_PROTOCOLS) if config.api_key else []),
-        *(config.operator_key.arguments(OPERATOR_PROTOCOLS) if config.operator_key else []),
+        *(config.operator_key.arguments(config.operator_protocols) if config.operator_key else []),
         *(config.tls.arguments() if config.tls else []),
     ]

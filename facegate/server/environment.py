@@ -12,6 +12,17 @@ from typing import Mapping
 from facegate.server.config import Device
 from facegate.server.distribution import TritonDistribution
 
+MEMORY_RETURNING_ALLOCATION = {
+    # DALI sends large host allocations to a pool it never shrinks (NVIDIA/DALI#4886): from malloc instead.
+    "DALI_MALLOC_POOL_THRESHOLD": str(2**40),
+    # glibc: blocks of 1 MiB and more are mmapped, so freeing one gives it back to the system. A fixed
+    # threshold also stops glibc raising it after the first large free (which kept every decoded frame
+    # buffer of a burst resident for good).
+    "MALLOC_MMAP_THRESHOLD_": str(2**20),
+}
+"""Memory settings for the server and its model processes: a burst of large images is given back
+(measured: docs/api.md#limits-and-memory). Values already in the environment win."""
+
 
 def server_environment(distribution: TritonDistribution, device: Device, base: Mapping[str, str]) -> dict[str, str]:
     """`base` plus what the server needs.
@@ -20,9 +31,10 @@ def server_environment(distribution: TritonDistribution, device: Device, base: M
     prefix (and so its site-packages, numpy<2, python_backends) from the first `python3` on PATH.
     LD_LIBRARY_PATH starts with the wheel's libraries (the copied backend's RPATH no longer
     reaches them) and, for a shared-library Python build, this interpreter's `libpython`, so the
-    stub embeds the same Python build as the environment it imports from.
+    stub embeds the same Python build as the environment it imports from. The allocator settings of
+    MEMORY_RETURNING_ALLOCATION come first, so that an operator's own values win.
     """
-    environment = dict(base)
+    environment = {**MEMORY_RETURNING_ALLOCATION, **base}
     environment["PATH"] = os.pathsep.join(filter(None, [str(Path(sys.prefix) / "bin"), base.get("PATH")]))
     library_dirs = [str(distribution.libraries)]
     if sysconfig.get_config_var("Py_ENABLE_SHARED") and sysconfig.get_config_var("LIBDIR"):

@@ -14,13 +14,17 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from facegate.server.backend_directory import assemble_backend_directory
-from facegate.server.config import OPERATOR_KEY_HEADER, ApiKey, Device, ServerConfig, server_arguments
+from facegate.server.config import (MODEL_CONTROL_PROTOCOLS, OPERATOR_KEY_HEADER, OPERATOR_PROTOCOLS, ApiKey, Device,
+                                    ServerConfig, server_arguments)
 from facegate.server.distribution import find_distribution
 from facegate.server.environment import server_environment, visible_gpu_count
+from facegate.server.private_namespace import private_child_setup
 from facegate.server.process_group import kill_group
 from facegate.server.readiness import ModelState, ServerStartError, wait_until_ready
 from facegate.server.server_log import ServerLog
 from facegate.server.service_environment import service_environment
+from facegate.server.stale_files import remove_stale, shm_prefix, workdir_prefix
+from facegate.server.watchdog import Heal, HealCounts, ModelControl, Watchdog
 
 STOP_GRACE_S = 60.0
 """How long a stopping server may take to drain requests and unload models before SIGKILL."""
@@ -34,6 +38,8 @@ class RunningServer:
     workdir: Path
     """Private (0700) temporary directory holding the backend directory; removed when the server stops."""
     models: list[ModelState]
+    watchdog: Watchdog
+    """Reloads a model whose process died (see watchdog.py)."""
 
     @property
     def pid(self) -> int:
@@ -52,6 +58,8 @@ class RunningServer:
         return self.config.metrics_url
 
     def send_signal(self, signum: int) -> None:
+        """Forwards a signal; the watchdog stops first, so that models unloading on SIGTERM stay unloaded."""
+        self.watchdog.stop()
         if self.process.poll() is None:
             self.process.send_signal(signum)
 
@@ -61,8 +69,9 @@ class RunningServer:
 
 @contextlib.contextmanager
 def running_server(config: ServerConfig, echo: Callable[[str], None] | None = None) -> Iterator[RunningServer]:
-    """Starts the server, yields once every model is READY, and on exit stops it (SIGTERM, then
-    SIGKILL to its whole process group) and removes its temporary directory.
+    """Removes what dead launchers left, starts the server (private /dev/shm, killed with this
+    process), yields once every model is READY, and on exit stops it (SIGTERM, then SIGKILL to
+    its whole process group) and removes its temporary directory.
 
     Raises ServerStartError when the server or a model fails to come up.
     """
@@ -72,35 +81,59 @@ def running_server(config: ServerConfig, echo: Callable[[str], None] | None = No
         raise ServerStartError("--device gpu: no GPU is visible (check the driver and CUDA_VISIBLE_DEVICES)")
     distribution = find_distribution()
     config = with_operator_key(config)
-    workdir = Path(tempfile.mkdtemp(prefix="facegate-triton-"))
-    process = None
+    remove_stale()
+    workdir = Path(tempfile.mkdtemp(prefix=workdir_prefix()))
+    process = watchdog = None
     try:
         backend_directory = assemble_backend_directory(distribution, workdir / "backends")
         state_dir = config.state_dir or workdir / "state"
         state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        process = subprocess.Popen(
-            [str(distribution.server_binary), *server_arguments(config, backend_directory, _shm_prefix())],
-            env=service_environment(server_environment(distribution, config.device, os.environ), config, state_dir),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: the stubs it forks are stopped with it
-        )
+        heal_counts = HealCounts(workdir / "heals.json")
+        try:
+            process = subprocess.Popen(
+                [str(distribution.server_binary),
+                 *server_arguments(config, backend_directory, shm_prefix(secrets.token_hex(4)))],
+                env=service_environment(server_environment(distribution, config.device, os.environ), config, state_dir,
+                                        heal_counts.path),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group: the stubs it forks are stopped with it
+                preexec_fn=private_child_setup(os.getpid()),
+            )
+        except subprocess.SubprocessError as error:
+            raise ServerStartError(f"could not give tritonserver a private /dev/shm ({error}): run as root or "
+                                   "allow unprivileged user namespaces (kernel.unprivileged_userns_clone=1)") from error
         log = ServerLog(process.stdout, echo)
-        models = wait_until_ready(process, config.http_url, log, config.startup_timeout_s,
-                                  config.operator_key.http_headers() if config.operator_key else None)
-        yield RunningServer(config, process, log, workdir, models)
+        operator_headers = config.operator_key.http_headers()
+        models = wait_until_ready(process, config.http_url, log, config.startup_timeout_s, operator_headers)
+        watchdog = Watchdog(process, ModelControl(config.http_url, operator_headers),
+                            _heal_reporter(heal_counts, echo)).start()
+        yield RunningServer(config, process, log, workdir, models, watchdog)
     finally:
+        if watchdog is not None:
+            watchdog.stop()
         if process is not None:
             stop(process)
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def _heal_reporter(counts: HealCounts, echo: Callable[[str], None] | None) -> Callable[[Heal], None]:
+    def report(heal: Heal) -> None:
+        if heal.error is None:
+            counts.add(heal.model)
+        if echo is not None:
+            echo(f"facegate serve: {heal.describe()}\n")
+    return report
+
+
 def with_operator_key(config: ServerConfig) -> ServerConfig:
-    """A carrier key alone must not leave the operator calls open: they get a random key only this launcher holds."""
-    if config.api_key is None or config.operator_key is not None:
+    """Model control is never open to callers: without an operator key, a random one only this launcher
+    holds locks it, and with a carrier key every other operator call too."""
+    if config.operator_key is not None:
         return config
-    return replace(config, operator_key=ApiKey.random(OPERATOR_KEY_HEADER))
+    protocols = OPERATOR_PROTOCOLS if config.api_key else MODEL_CONTROL_PROTOCOLS
+    return replace(config, operator_key=ApiKey.random(OPERATOR_KEY_HEADER), operator_protocols=protocols)
 
 
 def stop(process: subprocess.Popen, grace_s: float = STOP_GRACE_S) -> int:
@@ -114,7 +147,3 @@ def stop(process: subprocess.Popen, grace_s: float = STOP_GRACE_S) -> int:
             pass
     kill_group(process.pid)
     return process.wait()
-
-
-def _shm_prefix() -> str:
-    return f"facegate_{os.getpid()}_{secrets.token_hex(4)}_"

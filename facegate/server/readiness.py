@@ -32,16 +32,18 @@ class ModelState:
     reason: str
 
 
-class _HttpProbe:
+class HttpProbe:
+    """Triton's HTTP API on loopback, with the operator key's header when there is one."""
+
     def __init__(self, http_url: str, headers: dict[str, str]) -> None:
         self._base = f"http://{http_url}/v2"
         self._headers = headers
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never a proxy
 
-    def _call(self, path: str, body: bytes | None = None) -> tuple[int, bytes]:
+    def _call(self, path: str, body: bytes | None = None, timeout_s: float = 5) -> tuple[int, bytes]:
         request = urllib.request.Request(self._base + path, body, {"Content-Type": "application/json", **self._headers})
         try:
-            with self._opener.open(request, timeout=5) as response:
+            with self._opener.open(request, timeout=timeout_s) as response:
                 return response.status, response.read()
         except urllib.error.HTTPError as error:
             return error.code, error.read()
@@ -63,14 +65,14 @@ def wait_until_ready(
     """Returns the READY models, or raises ServerStartError once a model has failed to load,
     the server exits, or `timeout_s` passes. `headers`: the operator key's, when there is one."""
     deadline = time.monotonic() + timeout_s
-    probe = _HttpProbe(http_url, headers or {})
+    probe = HttpProbe(http_url, headers or {})
     while time.monotonic() < deadline:
         if process.poll() is not None:
             log.wait_closed(timeout_s=5)
             raise _error(f"tritonserver exited with status {process.returncode} before it was ready", log)
         try:
             if probe.is_ok("/health/live"):
-                # Without model control the endpoints open only after every model was tried,
+                # The endpoints open only after every model was tried (all loaded at start),
                 # so a model that is not READY now has failed.
                 states = probe.repository_states()
                 failed = [state for state in states if state.state != "READY"]

@@ -17,6 +17,11 @@ class DecisionConfig:
     max_frames: int = 64
     max_image_bytes: int = 8 * 1024 * 1024
     max_image_pixels: int = 24_000_000  # a small PNG can declare a huge canvas
+    min_image_side_px: int = 16  # the decoders' own minimum (DecodeSettings.min_side): below, IMAGE_TOO_SMALL
+    # Decoded pixels of all the request's images together (header sizes), the bound on what one
+    # verification makes the pre-processing models hold: 64 Full-HD frames and a 12-Mpx ID photo.
+    # Each pre-processing step decodes the images it gets once: RGB, 3 bytes a pixel.
+    max_request_pixels: int = 150_000_000
 
     # Quality gates. Every frame and the ID photo must show exactly one face: a frame with a
     # second face is MULTIPLE_FACES (REJECT). Exception, the ID-card ghost portrait rule: a second

@@ -11,6 +11,7 @@ import base64
 import binascii
 import os
 import re
+import secrets
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,6 +32,13 @@ class SigningKey:
     key_id: str
     secret: bytes = field(repr=False)
 
+    @classmethod
+    def random(cls, key_id: str) -> SigningKey:
+        return cls(key_id, secrets.token_bytes(MIN_SECRET_BYTES))
+
+    def spec(self) -> str:
+        return f"{self.key_id}:{base64.b64encode(self.secret).decode()}"
+
 
 @dataclass(frozen=True)
 class Keyring:
@@ -49,6 +57,10 @@ class Keyring:
 
     def get(self, key_id: str) -> SigningKey | None:
         return next((key for key in self.keys if key.key_id == key_id), None)
+
+    def spec(self) -> str:
+        """The `kid:base64secret,...` text `parse_keyring` reads."""
+        return ",".join(key.spec() for key in self.keys)
 
 
 def _decode_secret(text: str, key_id: str) -> bytes:
@@ -81,8 +93,13 @@ def load_keyring(environ: Mapping[str, str] = os.environ) -> Keyring:
     if spec := environ.get(KEYRING_ENV):
         return parse_keyring(spec)
     if path := environ.get(KEYRING_FILE_ENV):
-        mode = Path(path).stat().st_mode
-        if not stat.S_ISREG(mode) or mode & 0o077:
-            raise KeyringError(f"{path} must be a regular file with no group/other permissions (chmod 600)")
-        return parse_keyring(Path(path).read_text())
+        return read_keyring_file(Path(path))
     raise KeyringError(f"set {KEYRING_ENV} or {KEYRING_FILE_ENV}")
+
+
+def read_keyring_file(path: Path) -> Keyring:
+    """The file must be a regular file that only its owner can read or write."""
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode) or mode & 0o077:
+        raise KeyringError(f"{path} must be a regular file with no group/other permissions (chmod 600)")
+    return parse_keyring(path.read_text())

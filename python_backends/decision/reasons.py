@@ -37,6 +37,8 @@ class Reason(str, enum.Enum):
     LOCKED_OUT = ("LOCKED_OUT", Verdict.RETRY, "The subscriber or device the token is bound to is locked out after too many failed attempts.")
     IMAGE_CORRUPT = ("IMAGE_CORRUPT", Verdict.RETRY, "An image is empty or cannot be decoded.")
     IMAGE_TOO_LARGE = ("IMAGE_TOO_LARGE", Verdict.RETRY, "An image exceeds the byte or pixel limit.")
+    IMAGE_TOO_SMALL = ("IMAGE_TOO_SMALL", Verdict.RETRY, "An image is smaller than the minimum size on a side.")
+    REQUEST_TOO_LARGE = ("REQUEST_TOO_LARGE", Verdict.RETRY, "The images together exceed the request's decoded-pixel budget.")
     VIDEO_INVALID = ("VIDEO_INVALID", Verdict.RETRY, "The selfie video is empty or not a video container (MP4 or WebM).")
     VIDEO_CODEC_UNSUPPORTED = ("VIDEO_CODEC_UNSUPPORTED", Verdict.RETRY, "The selfie video's codec is not accepted (H.264, VP8 or VP9).")
     VIDEO_TRUNCATED = ("VIDEO_TRUNCATED", Verdict.RETRY, "The selfie video is cut short or damaged: it cannot be decoded to its end.")

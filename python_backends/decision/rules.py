@@ -86,11 +86,18 @@ def screen(
         reasons.add(Reason.TOO_FEW_FRAMES)
     if len(frame_images) > config.max_frames:
         reasons.add(Reason.TOO_MANY_FRAMES)
+    request_pixels = 0
     for image in (id_image, *frame_images):
         if image.corrupt or image.encoded_bytes == 0 or image.width <= 0 or image.height <= 0:
             reasons.add(Reason.IMAGE_CORRUPT)
         elif image.encoded_bytes > config.max_image_bytes or image.width * image.height > config.max_image_pixels:
             reasons.add(Reason.IMAGE_TOO_LARGE)
+        elif min(image.width, image.height) < config.min_image_side_px:
+            reasons.add(Reason.IMAGE_TOO_SMALL)
+        else:
+            request_pixels += image.width * image.height
+    if request_pixels > config.max_request_pixels:  # checked on the headers: nothing was decoded yet
+        reasons.add(Reason.REQUEST_TOO_LARGE)
     return Decision.from_reasons(reasons) if reasons else None
 
 

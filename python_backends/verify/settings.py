@@ -25,6 +25,7 @@ LOCKOUT_ENV = "FACEGATE_LOCKOUT_S"
 ALLOW_REQUESTED_ACTIONS_ENV = "FACEGATE_ALLOW_REQUESTED_ACTIONS"
 ALLOW_EMBEDDINGS_ENV = "FACEGATE_ALLOW_EMBEDDINGS"
 DECISION_ONLY_ENV = "FACEGATE_DECISION_ONLY"
+HEALS_FILE_ENV = "FACEGATE_HEALS_FILE"
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"", "0", "false", "no", "off"}
 
 
@@ -44,6 +45,8 @@ class ServiceSettings:
     """A verify caller may ask for the embeddings in the answer."""
     decision_only: bool = False
     """verify answers the decision and reason codes only: no scores, no evidence."""
+    heals_file: Path | None = None
+    """The launcher's count of model reloads per model (facegate/server/watchdog.py); None without the launcher."""
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] = os.environ) -> ServiceSettings:
@@ -63,7 +66,8 @@ class ServiceSettings:
             raise SettingsError(f"{error} (set {TOKEN_STORE_ENV} or {STATE_DIR_ENV}; attempt limits are "
                                 f"whole numbers)") from None
         return cls(keyring, token_store, attempts, _flag(environ, ALLOW_REQUESTED_ACTIONS_ENV),
-                   _flag(environ, ALLOW_EMBEDDINGS_ENV), _flag(environ, DECISION_ONLY_ENV))
+                   _flag(environ, ALLOW_EMBEDDINGS_ENV), _flag(environ, DECISION_ONLY_ENV),
+                   _path(environ, HEALS_FILE_ENV))
 
 
 def _path(environ: Mapping[str, str], name: str) -> Path | None:

@@ -33,6 +33,7 @@ from python_backends.verify.model_versions import model_versions
 from python_backends.verify.outcome_metrics import OutcomeMetrics
 from python_backends.verify.parameters import from_parameters
 from python_backends.verify.pipeline import Verification, VerifyInputs
+from python_backends.verify.reload_metrics import ReloadGauge
 from python_backends.verify.request import ChallengeRequest, RequestError, VerifyOptions, token_text
 from python_backends.verify.response import challenge_document, result_document
 from python_backends.verify.settings import ServiceSettings
@@ -63,6 +64,10 @@ def _one(request, name: str) -> bytes | None:
 
 def _counter_family(name: str, description: str) -> pb_utils.MetricFamily:
     return pb_utils.MetricFamily(name=name, description=description, kind=pb_utils.MetricFamily.COUNTER)
+
+
+def _gauge_family(name: str, description: str) -> pb_utils.MetricFamily:
+    return pb_utils.MetricFamily(name=name, description=description, kind=pb_utils.MetricFamily.GAUGE)
 
 
 def _error(message: str, code=None) -> pb_utils.InferenceResponse:
@@ -116,6 +121,11 @@ class VerifyModel:
         self._models = model_versions(Path(args["model_repository"]).parent)
         self._metrics = OutcomeMetrics(_counter_family)
         self._attempt_metrics = AttemptMetrics(_counter_family)
+        self._reloads = ReloadGauge(settings.heals_file, _gauge_family) if settings.heals_file else None
+
+    def finalize(self) -> None:
+        if self._reloads is not None:
+            self._reloads.close()
 
     async def execute(self, requests: list) -> list:
         return list(await asyncio.gather(*(self._respond(request) for request in requests)))

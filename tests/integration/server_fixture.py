@@ -46,13 +46,24 @@ def suite_server(model_repository: Path = MODEL_REPOSITORY, **overrides) -> Iter
             yield server
 
 
+DETECT_MODELS = ("detect", "detect_preprocess", "face_detector", "detect_postprocess")
+"""The `detect` ensemble and its steps: real images through real models, up in a few seconds."""
+
+
+def partial_repository(root: Path, models: tuple[str, ...]) -> Path:
+    """A repository under `root` (an empty private directory) linking to some of the project's models."""
+    repository = root / "models"
+    repository.mkdir()
+    for model in models:
+        (repository / model).symlink_to(MODEL_REPOSITORY / model)
+    return repository
+
+
 @contextlib.contextmanager
 def challenge_only_server(root: Path, **overrides) -> Iterator[RunningServer]:
     """A server whose repository holds only the `challenge` model (up in seconds), for the security tests;
     `root`: an empty private directory for its repository."""
-    repository = root / "models"
-    repository.mkdir()
-    (repository / "challenge").symlink_to(MODEL_REPOSITORY / "challenge")
+    repository = partial_repository(root, ("challenge",))
     with temporary_keyring_file() as keyring_file:
         config = local_config(repository, keyring_file=keyring_file, log_verbose=0)
         with running_server(replace(config, **overrides)) as server:

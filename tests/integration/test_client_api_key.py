@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 import urllib.error
 import urllib.request
 
@@ -13,6 +14,7 @@ import tritonclient.grpc as grpcclient
 from tritonclient.utils import InferenceServerException
 
 from facegate.server.config import ApiKey as ServerApiKey
+from facegate.server.watchdog import POLL_S
 from facegate_client import ApiKey, ClientOptions, FacegateClient, Unauthenticated
 from tests.integration.server_fixture import challenge_only_server
 
@@ -53,8 +55,7 @@ def test_a_missing_or_wrong_key_is_unauthenticated_and_health_stays_open(guarded
 
 
 def _model_control_error(server, metadata: dict[str, str]) -> str:
-    """What unloading a model answers (Triton runs without model control here, so even an allowed call
-    is answered with an error, but not with the restricted-protocol one)."""
+    """What unloading a model answers: the restricted-protocol error, or "unloaded"."""
     with grpcclient.InferenceServerClient(server.grpc_url) as client:
         try:
             client.unload_model("challenge", headers=metadata)
@@ -69,15 +70,20 @@ def test_model_control_needs_the_operator_key_not_the_carrier_key(guarded_server
     operator_metadata = ApiKey(operator, header=OPERATOR_HEADER).metadata()
     assert RESTRICTED in _model_control_error(server, carrier_metadata)
     assert RESTRICTED in _model_control_error(server, {})
-    assert RESTRICTED not in _model_control_error(server, operator_metadata)
+    assert _model_control_error(server, operator_metadata) == "unloaded"
     with grpcclient.InferenceServerClient(server.grpc_url) as client:
+        time.sleep(2 * POLL_S)
+        assert not client.is_model_ready("challenge"), "the watchdog leaves a model the operator unloaded"
+        with pytest.raises(InferenceServerException, match=RESTRICTED):
+            client.load_model("challenge", headers=carrier_metadata)
+        client.load_model("challenge", headers=operator_metadata)
         with pytest.raises(InferenceServerException, match=RESTRICTED):
             client.get_model_repository_index(headers=carrier_metadata)
         with pytest.raises(InferenceServerException, match=RESTRICTED):
             client.get_inference_statistics(headers=carrier_metadata)
         index = client.get_model_repository_index(headers=operator_metadata, as_json=True)
         assert [model["name"] for model in index["models"]] == ["challenge"]
-        assert client.is_model_ready("challenge")  # still loaded
+        assert client.is_model_ready("challenge")  # loaded again
 
 
 def test_http_inference_needs_the_carrier_key_too(guarded_server):

@@ -8,7 +8,6 @@ hold no image bytes, no image-file signature and no embedding values.
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 import time
 from pathlib import Path
@@ -19,6 +18,7 @@ import tritonclient.grpc as grpcclient
 
 from facegate import testdata
 from facegate_client import ModelsClient
+from tests.integration.file_scan import files_changed_since
 
 pytestmark = pytest.mark.integration
 
@@ -35,20 +35,6 @@ def _bytes_input(name: str, blobs: list[bytes]) -> grpcclient.InferInput:
 def _call(client: grpcclient.InferenceServerClient, model: str, inputs: dict[str, list[bytes]], output: str) -> dict:
     result = client.infer(model, [_bytes_input(k, v) for k, v in inputs.items()])
     return json.loads(result.as_numpy(output)[0])
-
-
-def _files_touched_since(roots: list[Path], since: float) -> list[Path]:
-    touched = []
-    for root in roots:
-        for folder, _, names in os.walk(root):
-            for name in names:
-                path = Path(folder, name)
-                try:
-                    if path.is_file() and path.stat().st_mtime >= since:
-                        touched.append(path)
-                except OSError:
-                    continue  # removed while walking
-    return touched
 
 
 def _fragments(blob: bytes) -> list[bytes]:
@@ -85,7 +71,7 @@ def test_no_biometric_data_in_logs_or_files(triton_server):
     assert not [v for v in values if v in log], "embedding values appear in the server log"
 
     roots = [Path(tempfile.gettempdir()), triton_server.workdir]
-    for path in _files_touched_since(roots, started):
+    for path in files_changed_since(roots, started):
         content = path.read_bytes()
         assert not any(sig in content for sig in SIGNATURES), f"{path} holds an image signature"
         assert not any(frag in content for frag in secrets_sent), f"{path} holds image bytes"

@@ -142,6 +142,8 @@ def scenario(reason: Reason, tmp_path) -> Decision:
     requests = {
         Reason.IMAGE_CORRUPT: (JPEG, [JPEG] * 7 + [small] + [JPEG] * 8),
         Reason.IMAGE_TOO_LARGE: (ImageFacts(60_000, 20_000, 20_000), [JPEG] * 16),
+        Reason.IMAGE_TOO_SMALL: (JPEG, [JPEG] * 15 + [ImageFacts(300, 1, 1)]),
+        Reason.REQUEST_TOO_LARGE: (JPEG, [ImageFacts(70_000, 4890, 4890)] * 32),  # each allowed, not all together
         Reason.TOO_FEW_FRAMES: (JPEG, [JPEG] * (CONFIG.min_frames - 1)),
         Reason.TOO_MANY_FRAMES: (JPEG, [JPEG] * (CONFIG.max_frames + 1)),
     }

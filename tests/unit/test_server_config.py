@@ -13,7 +13,7 @@ def test_arguments_name_repository_backends_ports_and_shm_prefix(tmp_path):
     assert {"--grpc-port=9101", "--http-port=9100", "--metrics-port=9102", "--log-verbose=1"} <= set(arguments)
     assert "--backend-config=python,shm-region-prefix-name=facegate_1_ab_" in arguments
     assert "--exit-on-error=false" in arguments
-    assert not any(a.startswith("--model-control-mode") for a in arguments)
+    assert {"--model-control-mode=explicit", "--load-model=*"} <= set(arguments)  # the watchdog reloads models
 
 
 def test_clients_reach_a_wildcard_bound_server_on_loopback():

@@ -38,3 +38,12 @@ def test_no_gpu_is_counted_when_all_are_hidden():
         [sys.executable, "-c", code], env={**os.environ, "CUDA_VISIBLE_DEVICES": ""}, capture_output=True, text=True
     )
     assert result.stdout.strip() == "0"
+
+
+def test_allocator_settings_give_large_blocks_back_unless_the_operator_set_their_own():
+    distribution = find_distribution()
+    environment = server_environment(distribution, Device.AUTO, BASE)
+    assert environment["MALLOC_MMAP_THRESHOLD_"] == str(2**20)
+    assert int(environment["DALI_MALLOC_POOL_THRESHOLD"]) >= 2**40
+    assert server_environment(distribution, Device.AUTO, {**BASE, "MALLOC_MMAP_THRESHOLD_": "65536"})[
+        "MALLOC_MMAP_THRESHOLD_"] == "65536"

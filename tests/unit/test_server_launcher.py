@@ -6,7 +6,7 @@ import pytest
 
 from facegate.server import launcher
 from facegate.server.config import Device, ServerConfig
-from facegate.server.config import ApiKey
+from facegate.server.config import OPERATOR_PROTOCOLS, ApiKey
 from facegate.server.launcher import ServerStartError, running_server, stop, with_operator_key
 from facegate.server.process_group import live_members
 
@@ -45,6 +45,11 @@ def test_a_carrier_key_alone_locks_the_operator_calls_behind_a_random_key():
     locked = with_operator_key(ServerConfig(api_key=carrier))
     assert locked.operator_key.header == "x-facegate-operator-key"
     assert locked.operator_key.value != with_operator_key(ServerConfig(api_key=carrier)).operator_key.value
-    assert with_operator_key(ServerConfig()).operator_key is None
+    assert locked.operator_protocols == OPERATOR_PROTOCOLS
+
+
+def test_without_any_key_model_control_is_still_locked():
+    keyless = with_operator_key(ServerConfig())
+    assert keyless.operator_key is not None and keyless.operator_protocols == ("model-repository",)
     given = ApiKey("x-op", "o" * 16)
-    assert with_operator_key(ServerConfig(api_key=carrier, operator_key=given)).operator_key == given
+    assert with_operator_key(ServerConfig(api_key=ApiKey("x-facegate-api-key", "c" * 16), operator_key=given)).operator_key == given

@@ -1,0 +1,145 @@
+"""Healing a model whose process died.
+
+Triton 2.51 does not replace a Python backend stub that was killed: every request routed to the
+dead instance fails ("Stub process ... is not healthy") while the model and the server still say
+READY. So the launcher watches the stubs (each runs `triton_python_backend_stub` with its instance
+name, e.g. `verify_0_1`, in its arguments) and when one it saw is gone while its model is still
+READY, reloads that model through model control: unload, then load (a load of an unchanged model
+does nothing). A model an operator unloaded is not READY: it is left alone. While it reloads, the
+model is not ready and, Triton's readiness being strict, neither is the server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from facegate.server.process_group import live_members
+from facegate.server.readiness import HttpProbe
+
+STUB_NAME = b"triton_python_backend_stub"
+INSTANCE_ARGUMENT = 8
+"""Where the stub's argv names its model instance (python_backend's stub_launcher.cc)."""
+POLL_S = 1.0
+RELOAD_TIMEOUT_S = 120.0
+
+
+@dataclass(frozen=True)
+class Heal:
+    model: str
+    dead_instances: tuple[str, ...]
+    seconds: float
+    error: str | None = None
+    """Why the reload failed (it is tried again at the next poll); None when the model is back."""
+
+    def describe(self) -> str:
+        what = f"reloaded in {self.seconds:.1f} s" if self.error is None else f"reload failed: {self.error}"
+        return f"model '{self.model}': process of {', '.join(self.dead_instances)} died; {what}"
+
+
+def running_instances(pgid: int) -> set[str]:
+    """Instance names of the live Python backend stubs in the server's process group."""
+    instances = set()
+    for pid in live_members(pgid):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                argv = cmdline.read().split(b"\0")
+        except OSError:
+            continue  # exited while we looked
+        if argv[0].endswith(STUB_NAME) and len(argv) > INSTANCE_ARGUMENT:
+            instances.add(argv[INSTANCE_ARGUMENT].decode())
+    return instances
+
+
+def model_of(instance: str) -> str:
+    """`detect_preprocess_0_1` -> `detect_preprocess` (Triton names instances <model>_<group>_<index>)."""
+    return instance.rsplit("_", 2)[0]
+
+
+class ModelControl(HttpProbe):
+    def reload(self, model: str) -> None:
+        for action in ("unload", "load"):
+            status, body = self._call(f"/repository/models/{model}/{action}", b"{}", RELOAD_TIMEOUT_S)
+            if status != 200:
+                raise OSError(f"{action} answered HTTP {status}: {body[:200]!r}")
+
+
+class HealCounts:
+    """Reloads per model, in a private JSON file the `verify` model publishes as a metric."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._counts: dict[str, int] = {}
+        self._write()
+
+    def add(self, model: str) -> None:
+        self._counts[model] = self._counts.get(model, 0) + 1
+        self._write()
+
+    def _write(self) -> None:
+        partial = self.path.with_suffix(".partial")
+        with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as file:
+            json.dump(self._counts, file)
+        partial.replace(self.path)
+
+
+class Watchdog:
+    """A thread that reloads every model one of whose stubs died, until `stop()` or the server exits."""
+
+    def __init__(self, server: subprocess.Popen, control: ModelControl, on_heal: Callable[[Heal], None],
+                 poll_s: float = POLL_S) -> None:
+        self._server = server
+        self._control = control
+        self._on_heal = on_heal
+        self._poll_s = poll_s
+        self._expected = running_instances(server.pid)
+        self.heals: list[Heal] = []
+        """Every reload tried, in order."""
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="model-watchdog", daemon=True)
+
+    def start(self) -> Watchdog:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopped.set()
+        if self._thread.is_alive() and threading.current_thread() is not self._thread:
+            self._thread.join()
+
+    def _watch(self) -> None:
+        while not self._stopped.wait(self._poll_s):
+            running = running_instances(self._server.pid)
+            dead = self._expected - running
+            self._expected |= running  # instances an operator's reload added
+            if not dead:
+                continue
+            try:
+                ready = {state.name for state in self._control.repository_states() if state.state == "READY"}
+            except OSError:
+                continue  # the server is stopping, or busy: look again at the next poll
+            for model in sorted({model_of(instance) for instance in dead}):
+                if self._stopped.is_set() or self._server.poll() is not None:
+                    return
+                if model in ready:
+                    self._heal(model, tuple(sorted(i for i in dead if model_of(i) == model)))
+                # Watched from now on: what runs of it (none when an operator unloaded it).
+                self._expected = {i for i in self._expected if model_of(i) != model} | {
+                    i for i in running_instances(self._server.pid) if model_of(i) == model}
+
+    def _heal(self, model: str, dead_instances: tuple[str, ...]) -> None:
+        started = time.monotonic()
+        error = None
+        try:
+            self._control.reload(model)
+        except OSError as failure:
+            error = str(failure)
+        heal = Heal(model, dead_instances, time.monotonic() - started, error)
+        self.heals.append(heal)
+        self._on_heal(heal)

@@ -1,0 +1,40 @@
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+from facegate.server.private_namespace import private_child_setup
+
+
+def test_the_child_gets_a_private_0700_tmpfs_on_dev_shm():
+    marker = f"facegate-test-{os.getpid()}"
+    script = f"stat -c '%a %d' /dev/shm; echo secret > /dev/shm/{marker}; cat /dev/shm/{marker}"
+    result = subprocess.run(["sh", "-c", script], preexec_fn=private_child_setup(os.getpid()),
+                            capture_output=True, text=True, check=True)
+    mode, device, content = result.stdout.split()
+    assert mode == "700" and int(device) != os.stat("/dev/shm").st_dev and content == "secret"
+    assert not Path("/dev/shm", marker).exists(), "the region must not reach the host's /dev/shm"
+
+
+def test_the_child_is_killed_with_its_launcher(tmp_path):
+    """A launcher process starts a long sleep with the setup, reports its pid, and is SIGKILLed."""
+    launcher_code = textwrap.dedent("""
+        import os, subprocess, sys, time
+        from facegate.server.private_namespace import private_child_setup
+        child = subprocess.Popen(["sleep", "60"], preexec_fn=private_child_setup(os.getpid()), start_new_session=True)
+        print(child.pid, flush=True)
+        time.sleep(60)
+    """)
+    launcher = subprocess.Popen([sys.executable, "-c", launcher_code], stdout=subprocess.PIPE, text=True)
+    child_pid = int(launcher.stdout.readline())
+    launcher.kill()
+    launcher.wait()
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{child_pid}").exists() and time.monotonic() < deadline:
+        state = Path(f"/proc/{child_pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        if state == "Z":
+            break  # dead, waiting for init to reap it
+        time.sleep(0.05)
+    assert not Path(f"/proc/{child_pid}").exists() or state == "Z"
