@@ -4,7 +4,7 @@ VENV := .venv
 BUILD_VENV := .venv-build
 BIN := $(VENV)/bin
 
-.PHONY: demo test models unit bench loadtest browser clean redis-server
+.PHONY: demo test models unit bench loadtest evaluate browser clean redis-server
 
 $(VENV)/.installed: pyproject.toml client/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ bench: models
 LOADTEST_ARGS ?= --users 4 --run-time 60s
 loadtest: models
 	$(BIN)/python -m facegate.bench.loadtest $(LOADTEST_ARGS)
+
+# Real clips and photo sets through the served pipeline against hand labels; writes docs/accuracy.md + .png
+# (about 30 minutes on 2 shared cores; not part of `make test`).
+evaluate: models
+	$(BIN)/python -m facegate.evaluation.run $(EVALUATE_ARGS)
 
 unit: $(VENV)/.installed
 	$(BIN)/python -m pytest -q tests/unit

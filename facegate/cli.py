@@ -11,6 +11,7 @@ COMMANDS = {
     "keyring": ("facegate.server.keyring_cli", "create or rotate the challenge keyring file serve reads"),
     "demo": ("facegate.demo", "start a server and send real face images through it"),
     "calibrate": ("facegate.calibration.run", "score genuine and impostor pairs of the test assets: the match threshold"),
+    "evaluate": ("facegate.evaluation.run", "real clips and photo sets against hand labels: docs/accuracy.md"),
     "gateway": ("facegate.gateway.cli", "serve the reference capture page in front of facegate servers"),
     "challenge": ("facegate_client.cli", "get a signed challenge from a server"),
     "verify": ("facegate_client.cli", "verify an ID photo against a selfie clip on a server"),

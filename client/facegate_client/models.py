@@ -69,11 +69,12 @@ class ModelsClient:
         return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
     def liveness(self, images: Sequence[bytes], faces: Sequence[Face]) -> list[LivenessSignals]:
-        """Eye opening, head pose and passive anti-spoofing score of one face per image."""
+        """Eye opening, head pose, passive anti-spoofing score and sharpness of one face per image."""
         inputs = [_bytes_input("IMAGE", images),
                   _fp32_input("BOX", np.array([f.box for f in faces])),
                   _fp32_input("LANDMARKS", np.stack([f.landmarks for f in faces]))]
-        out = self._infer("liveness", inputs, ("EYE_OPENING", "YAW", "PITCH", "SPOOF_SCORE", "FACE_SCORE"))
-        return [LivenessSignals((float(e[0]), float(e[1])), float(y[0]), float(p[0]), float(s[0]), float(f[0]))
-                for e, y, p, s, f in zip(out["EYE_OPENING"], out["YAW"], out["PITCH"], out["SPOOF_SCORE"],
-                                         out["FACE_SCORE"])]
+        names = ("EYE_OPENING", "YAW", "PITCH", "SPOOF_SCORE", "FACE_SCORE", "SHARPNESS")
+        out = self._infer("liveness", inputs, names)
+        return [LivenessSignals((float(e[0]), float(e[1])), float(y[0]), float(p[0]), float(s[0]), float(f[0]),
+                                float(q[0]))
+                for e, y, p, s, f, q in zip(*(out[name] for name in names))]

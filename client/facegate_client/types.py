@@ -29,3 +29,4 @@ class LivenessSignals:
     pitch: float
     spoof_score: float  # 0 live .. 1 spoof
     face_score: float
+    sharpness: float  # variance of the Laplacian of the grey 256x256 face crop (the quality gates' measure)

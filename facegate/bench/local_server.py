@@ -11,6 +11,7 @@ from facegate.paths import MODEL_REPOSITORY
 from facegate.server import RunningServer, ServerConfig, running_server
 from facegate.server.keyring_file import temporary_keyring_file
 from facegate.server.ports import free_ports
+from facegate_client import ClientOptions, ModelsClient
 
 
 @contextlib.contextmanager
@@ -22,3 +23,12 @@ def local_server(model_repository: Path = MODEL_REPOSITORY) -> Iterator[RunningS
                               allow_requested_actions=True)
         with running_server(config) as server:
             yield server
+
+
+@contextlib.contextmanager
+def models_client(url: str | None, timeout_s: float = 300.0) -> Iterator[ModelsClient]:
+    """A client of the models at `url`, or of a local server started for the block when `url` is None."""
+    with contextlib.ExitStack() as stack:
+        if url is None:
+            url = stack.enter_context(local_server()).grpc_url
+        yield stack.enter_context(ModelsClient(url, ClientOptions(timeout_s=timeout_s)))

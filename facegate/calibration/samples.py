@@ -7,6 +7,7 @@ clip, or a live frame from another part of the same clip. Nothing here is writte
 from __future__ import annotations
 
 import enum
+import io
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -76,6 +77,36 @@ def clip_samples(plan: ClipPlan, face_centers: Callable[[Sequence[bytes]], list[
                       for i in plan.live_frames]
 
 
+@dataclass(frozen=True)
+class OrlPlan:
+    """ORL faces (testdata.orl_asset) as photos, and each also as an ID-chip stress sample: downscaled to
+    `chip_eye_px` between the eyes and saved at JPEG quality 30, smaller and softer than a real chip photo."""
+
+    people: range = range(1, testdata.ORL_PEOPLE + 1)
+    images: range = range(1, testdata.ORL_IMAGES + 1)
+    chip_eye_px: float = 20.0
+
+
+def orl_samples(plan: OrlPlan, eye_distances: Callable[[Sequence[bytes]], list[float | None]]) -> list[Sample]:
+    """`eye_distances` gives each image's eye distance in px (None without a face: no chip from it)."""
+    from PIL import Image
+
+    photos = []
+    for person in plan.people:
+        for image in plan.images:
+            grey = testdata.read(testdata.orl_asset(person, image))
+            rgb = np.asarray(Image.open(io.BytesIO(grey)).convert("RGB"))
+            photos.append(Sample(f"orl{person}", Kind.PHOTO, f"orl{person}/{image}", testdata.encode(rgb, quality=95)))
+    chips = []
+    for sample, eyes in zip(photos, eye_distances([s.image for s in photos])):
+        if eyes:
+            rgb = np.asarray(Image.open(io.BytesIO(sample.image)))
+            scale = plan.chip_eye_px / eyes
+            size = (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale))
+            chips.append(Sample(sample.identity, Kind.CHIP, sample.source, testdata.encode(rgb, quality=30, size=size)))
+    return photos + chips
+
+
 def photo_samples(photos: dict[str, str] = PHOTOS, groups: dict[str, int] = GROUP_PHOTOS) -> list[Sample]:
     samples = [Sample(identity, Kind.PHOTO, name, testdata.read(name)) for name, identity in photos.items()]
     for name, faces in groups.items():
@@ -86,10 +117,11 @@ def photo_samples(photos: dict[str, str] = PHOTOS, groups: dict[str, int] = GROU
 
 def pair_kind(a: Sample, b: Sample) -> str | None:
     """"genuine", "impostor" or None (a pair that is not evidence: two chips or two live frames of one
-    clip are near-duplicates from one session, nothing like an ID photo against a selfie)."""
+    clip are near-duplicates from one session, nothing like an ID photo against a selfie; a chip and the
+    photo it was made from are one image)."""
     if a.identity != b.identity:
         return "impostor"
-    if a.kind is b.kind and a.kind is not Kind.PHOTO:
+    if (a.kind is b.kind and a.kind is not Kind.PHOTO) or a.source == b.source:
         return None
     return "genuine"
 

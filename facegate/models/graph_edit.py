@@ -150,6 +150,18 @@ def restore_matmul_biases(model: onnx.ModelProto, biases: dict[str, np.ndarray])
     return repaired
 
 
+def drop_unused_nodes(model: onnx.ModelProto) -> None:
+    """Keep only the nodes the graph outputs depend on (heads a contract leaves out)."""
+    needed = {output.name for output in model.graph.output}
+    kept = []
+    for node in reversed(model.graph.node):
+        if needed.intersection(node.output):
+            kept.append(node)
+            needed.update(node.input)
+    del model.graph.node[:]
+    model.graph.node.extend(reversed(kept))
+
+
 def drop_unused_initializers(model: onnx.ModelProto) -> None:
     used = {name for node in model.graph.node for name in node.input}
     kept = [init for init in model.graph.initializer if init.name in used]

@@ -19,8 +19,7 @@ import onnx
 
 from facegate.models import compare, graph_edit
 from facegate.models.contracts import CONTRACTS
-from facegate.models.face_crops import (Detector, Sample, aligned_crop, real_faces, square_crop,
-                                          upright_crop)
+from facegate.models.face_crops import Detector, Sample, aligned_crop, real_faces, square_crop
 
 OPSET = 17
 BATCH_CHECK = 8
@@ -34,16 +33,6 @@ class Recipe:
     crop: Callable[[Sample, int], np.ndarray]
     add_heads: Callable[[onnx.ModelProto, "Reference"], dict]
     reference_outputs: Callable[[Raw], compare.Outputs]
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
-
-
-def _landmarker_heads(model: onnx.ModelProto, _: "Reference") -> dict:
-    graph_edit.add_output_head(model, "conv2d_21", "landmarks", 1404, [])
-    graph_edit.add_output_head(model, "conv2d_31", "face_score", 1, ["Sigmoid"])
-    return {}
 
 
 def _embedder_heads(model: onnx.ModelProto, _: "Reference") -> dict:
@@ -62,10 +51,6 @@ def _unit(x: np.ndarray) -> np.ndarray:
 
 
 RECIPES: dict[str, Recipe] = {
-    "face_landmarker": Recipe(
-        lambda s, size: upright_crop(s.rgb, s.face, size), _landmarker_heads,
-        lambda raw: {"landmarks": raw["conv2d_21"].reshape(-1, 1404),
-                     "face_score": _sigmoid(raw["conv2d_31"].reshape(-1, 1))}),
     "face_embedder": Recipe(
         lambda s, size: aligned_crop(s.rgb, s.face.landmarks, size), _embedder_heads,
         lambda raw: {"embedding": _unit(raw["embeddings"])}),

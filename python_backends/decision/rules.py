@@ -40,6 +40,7 @@ class QualityFigures:
     median_sharpness: float | None
     id_face_px: float | None
     id_sharpness: float | None
+    id_blurry: bool | None = None  # the ID photo is below id_blurry_sharpness: it lowers the match score, no RETRY
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class LivenessEvidence:
     motion: ClipMotion
     spoof_score: float  # median over single-face frames
     spoof_threshold: float
+    spoof_applied: bool  # False: the clip's faces lie outside the sharpness range where the score was reliable
     identity_outlier_frames: tuple[int, ...]
 
 
@@ -139,12 +141,10 @@ def _quality(id_photo: IdPhotoMeasurement, frames: Sequence[FrameMeasurement], c
         median_sharpness=_median([face.sharpness for face in single]),
         id_face_px=id_photo.box.size_px if id_photo.box else None,
         id_sharpness=id_photo.sharpness,
+        id_blurry=None if id_photo.sharpness is None else id_photo.sharpness < config.id_blurry_sharpness,
     )
-    if id_photo.face_count == 1:
-        if figures.id_face_px < config.min_id_face_px:
-            reasons.add(Reason.FACE_TOO_SMALL)
-        if id_photo.sharpness is not None and id_photo.sharpness < config.min_id_sharpness:
-            reasons.add(Reason.IMAGE_BLURRY)
+    # The customer cannot change the ID chip photo: only a missing face (NO_FACE_ID_PHOTO, counted above) makes
+    # it a RETRY; its size and sharpness act through the match score, and the result says when it is blurry.
     if not reasons & {Reason.MULTIPLE_FACES, Reason.NO_FACE_FRAMES} and single:
         if figures.median_face_px < config.min_frame_face_px:
             reasons.add(Reason.FACE_TOO_SMALL)
@@ -178,7 +178,8 @@ def assess(
         reasons.add(Reason.IDENTITY_CHANGED)
 
     spoof_score = float(np.median([face.spoof_score for face in faces]))
-    if spoof_score > config.spoof_threshold:
+    spoof_applied = figures.median_sharpness >= config.spoof_min_sharpness
+    if spoof_applied and spoof_score > config.spoof_threshold:
         reasons.add(Reason.SPOOF_SUSPECTED)
 
     motion = analyse_motion(indices, faces, challenge.mirrored, config)
@@ -197,6 +198,7 @@ def assess(
         motion=motion,
         spoof_score=spoof_score,
         spoof_threshold=config.spoof_threshold,
+        spoof_applied=spoof_applied,
         identity_outlier_frames=outliers,
     )
     return Decision.from_reasons(

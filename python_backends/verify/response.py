@@ -34,6 +34,7 @@ def _liveness(decision: Decision) -> dict | None:
                           "eye_opening": _round(motion.eye_spread, 3)},
         "spoof_score": _round(evidence.spoof_score),
         "spoof_threshold": evidence.spoof_threshold,
+        "spoof_applied": evidence.spoof_applied,
         "identity_outlier_frames": list(evidence.identity_outlier_frames),
     }
 

@@ -11,9 +11,11 @@ def sample(identity, kind, source="x"):
 
 
 def test_pair_kinds():
-    assert pair_kind(sample("a", Kind.PHOTO), sample("a", Kind.PHOTO)) == "genuine"
-    assert pair_kind(sample("a", Kind.CHIP), sample("a", Kind.FRAME)) == "genuine"
-    assert pair_kind(sample("a", Kind.PHOTO), sample("a", Kind.FRAME)) == "genuine"
+    assert pair_kind(sample("a", Kind.PHOTO), sample("a", Kind.PHOTO, "y")) == "genuine"
+    assert pair_kind(sample("a", Kind.CHIP), sample("a", Kind.FRAME, "y")) == "genuine"
+    assert pair_kind(sample("a", Kind.PHOTO), sample("a", Kind.FRAME, "y")) == "genuine"
+    # a chip made from a photo is that photo: no evidence
+    assert pair_kind(sample("a", Kind.CHIP, "orl1/2"), sample("a", Kind.PHOTO, "orl1/2")) is None
     # near-duplicates of one session are no evidence either way
     assert pair_kind(sample("a", Kind.FRAME), sample("a", Kind.FRAME)) is None
     assert pair_kind(sample("a", Kind.CHIP), sample("a", Kind.CHIP)) is None
@@ -22,7 +24,8 @@ def test_pair_kinds():
 
 
 def test_labelled_pairs_cover_every_combination_once():
-    samples = [sample("a", Kind.CHIP), sample("a", Kind.FRAME), sample("a", Kind.FRAME), sample("b", Kind.PHOTO)]
+    samples = [sample("a", Kind.CHIP), sample("a", Kind.FRAME, "y"), sample("a", Kind.FRAME, "z"),
+               sample("b", Kind.PHOTO)]
     pairs = labelled_pairs(samples)
     assert pairs == {"genuine": [(0, 1), (0, 2)], "impostor": [(0, 3), (1, 3), (2, 3)]}
 

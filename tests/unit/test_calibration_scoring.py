@@ -1,19 +1,27 @@
 import numpy as np
 import pytest
 
-from facegate.calibration.scoring import equal_error_rate, operating_point, upper_bound_95
+from facegate.calibration.scoring import equal_error_rate, fnmr_at_fmr, operating_point, threshold_for_fmr, \
+    upper_bound_95
 
 
-def test_threshold_clears_every_impostor_by_the_margin():
-    point = operating_point([0.9, 0.8, 0.6, 0.55], [0.1, -0.2, 0.501], margin=0.05)
-    assert point.threshold == pytest.approx(0.56)
+def test_below_one_allowed_false_match_the_threshold_clears_every_impostor():
+    point = operating_point([0.9, 0.8, 0.6, 0.55, 0.505], [0.1, -0.2, 0.501], target_fmr=1e-3)
+    assert point.threshold == pytest.approx(0.51)
     assert (point.false_matches, point.false_non_matches) == (0, 1)
-    assert point.fnmr == pytest.approx(0.25) and point.fmr == 0.0
-    assert (point.genuine_pairs, point.impostor_pairs) == (4, 3)
+    assert point.fnmr == pytest.approx(0.2) and point.fmr == 0.0
+    assert (point.genuine_pairs, point.impostor_pairs) == (5, 3)
 
 
-def test_an_exact_hundredth_is_not_rounded_up_further():
-    assert operating_point([0.9], [0.45], margin=0.05).threshold == pytest.approx(0.50)
+def test_an_exact_hundredth_is_a_false_match_so_the_next_step_is_taken():
+    assert threshold_for_fmr(np.array([0.45]), 1e-3) == pytest.approx(0.46)
+
+
+def test_target_fmr_allows_its_share_of_impostors():
+    impostor = np.arange(1000) / 1000  # 0.000 .. 0.999
+    assert threshold_for_fmr(impostor, 1e-2) == pytest.approx(0.99)  # 0.990-0.999: 10 = 1 %
+    threshold, fnmr, misses, false_matches = fnmr_at_fmr(np.array([0.95, 0.995, 1.0]), impostor, 1e-2)
+    assert (threshold, misses, false_matches) == (pytest.approx(0.99), 1, 10) and fnmr == pytest.approx(1 / 3)
 
 
 def test_no_errors_bound_is_the_rule_of_three():

@@ -156,7 +156,7 @@ def scenario(reason: Reason, tmp_path) -> Decision:
         Reason.NO_FACE_FRAMES: (ID_PHOTO, faceless(live, range(0, 24, 2))),
         Reason.MULTIPLE_FACES: (dataclasses.replace(ID_PHOTO, face_count=2), live),
         Reason.FACE_TOO_SMALL: (ID_PHOTO, with_faces(live, None, box=Box(10, 10, 60, 70))),
-        Reason.IMAGE_BLURRY: (dataclasses.replace(ID_PHOTO, sharpness=2.0), live),
+        Reason.IMAGE_BLURRY: (ID_PHOTO, with_faces(live, None, sharpness=2.0)),
         Reason.IDENTITY_CHANGED: (ID_PHOTO, with_faces(live, range(14, 24), identity_similarity=0.1)),
         Reason.SPOOF_SUSPECTED: (ID_PHOTO, with_faces(live, None, spoof_score=0.9)),
         Reason.STATIC_SEQUENCE: (ID_PHOTO, with_faces(live, None, eye_opening=(0.3, 0.3), yaw_deg=1.0, pitch_deg=0.0)),
@@ -221,11 +221,34 @@ def test_request_errors_are_reported_together():
 
 def test_quality_problems_stop_before_liveness_and_match():
     frames = with_faces(clip(B, L), None, sharpness=5.0, spoof_score=0.9)
+    assert 5.0 < CONFIG.min_frame_sharpness
     photo = dataclasses.replace(ID_PHOTO, match_score=0.1)
     decision = assess(challenge(B, L), photo, frames, CONFIG)
     assert decision.decision is Verdict.RETRY
     assert decision.reasons == (Reason.IMAGE_BLURRY,)
     assert decision.liveness is None and decision.quality.median_sharpness == pytest.approx(5.0)
+
+
+def test_the_id_photo_is_never_retried_for_sharpness_or_size_only_flagged():
+    blurry_small = dataclasses.replace(ID_PHOTO, box=Box(40, 40, 60, 65), sharpness=1.0)
+    decision = assess(challenge(B, L), blurry_small, clip(B, L), CONFIG)
+    assert decision.decision is Verdict.ACCEPT and decision.reasons == ()
+    assert decision.quality.id_blurry is True and decision.quality.id_face_px == 20
+    assert assess(challenge(B, L), ID_PHOTO, clip(B, L), CONFIG).quality.id_blurry is False
+    # what a blurry chip does: it lowers the match score, and the match decides
+    lowered = dataclasses.replace(blurry_small, match_score=CONFIG.match_threshold - 0.01)
+    assert assess(challenge(B, L), lowered, clip(B, L), CONFIG).reasons == (Reason.FACE_MISMATCH,)
+
+
+def test_passive_anti_spoofing_applies_only_within_its_reliable_sharpness():
+    soft = CONFIG.spoof_min_sharpness - 1  # still above the blur gate
+    assert soft >= CONFIG.min_frame_sharpness
+    frames = with_faces(clip(B, L), None, spoof_score=0.99, sharpness=soft)
+    decision = assess(challenge(B, L), ID_PHOTO, frames, CONFIG)
+    assert decision.decision is Verdict.ACCEPT and decision.liveness.spoof_applied is False
+    sharp = with_faces(clip(B, L), None, spoof_score=0.99, sharpness=CONFIG.spoof_min_sharpness)
+    decision = assess(challenge(B, L), ID_PHOTO, sharp, CONFIG)
+    assert decision.reasons == (Reason.SPOOF_SUSPECTED,) and decision.liveness.spoof_applied is True
 
 
 def test_reject_findings_outrank_retry_findings():

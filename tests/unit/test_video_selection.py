@@ -47,9 +47,9 @@ def screen(opening, yaw, faces=None) -> FrameScreen:
 
 
 def clip_at_30fps() -> tuple[np.ndarray, np.ndarray]:
-    """3 s at 30 fps: a 4-frame blink at frames 20-23, a turn to 15 deg at frames 60-69."""
+    """3 s at 30 fps: a 4-frame blink at frames 20-23 (down to 0.2 x the open level), a turn to 15 deg at frames 60-69."""
     opening, yaw = np.full(90, 0.25), np.zeros(90)
-    opening[20:24] = [0.15, 0.10, 0.12, 0.18]
+    opening[20:24] = [0.10, 0.05, 0.06, 0.11]
     yaw[60:70] = 15.0
     return opening, yaw
 
