@@ -4,7 +4,7 @@ VENV := .venv
 BUILD_VENV := .venv-build
 BIN := $(VENV)/bin
 
-.PHONY: demo test models unit bench loadtest evaluate browser clean redis-server
+.PHONY: demo test models unit bench gpu-check loadtest evaluate browser clean redis-server
 
 $(VENV)/.installed: pyproject.toml client/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ redis-server:
 # The limit, the naive baseline and facegate via Triton in one run; writes docs/benchmark.md + .png.
 bench: models
 	$(BIN)/python -m facegate.bench $(BENCH_ARGS)
+
+# On a GPU node: placement (CUDA EP, nvJPEG), served outputs vs the CPU path, bench at rising concurrency.
+# GPU_CHECK_ARGS="--tensorrt" for the TensorRT EP (FP16, engine cache); "--device cpu" runs it without a GPU.
+GPU_CHECK_ARGS ?=
+gpu-check: models
+	$(BIN)/python -m facegate.bench.gpu_check $(GPU_CHECK_ARGS)
 
 # locust against a server it starts (LOADTEST_ARGS="--host h1:8001,h2:8001" for running nodes);
 # CSV + HTML in build/loadtest/.

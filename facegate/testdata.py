@@ -163,6 +163,29 @@ def chip_photo(rgb: np.ndarray, left: int) -> bytes:
     return encode(rgb[:, left:left + 300], quality=30, size=(102, 126))
 
 
+def blurred(blob: bytes, radius: float) -> bytes:
+    """An encoded image Gaussian-blurred by `radius` px, re-encoded as JPEG quality 90."""
+    from PIL import Image, ImageFilter
+
+    out = io.BytesIO()
+    Image.open(io.BytesIO(blob)).filter(ImageFilter.GaussianBlur(radius)).save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def still_photo_attack(rgb: np.ndarray, count: int = 16) -> list[bytes]:
+    """A still frame moved in front of the camera: +-4 px shifts, +-2 deg rotation, a slight perspective warp."""
+    from PIL import Image
+
+    photo, rng, frames = Image.fromarray(rgb), np.random.default_rng(7), []
+    for _ in range(count):
+        dx, dy, angle = rng.uniform(-4, 4), rng.uniform(-3, 3), rng.uniform(-2, 2)
+        moved = photo.rotate(angle, resample=Image.BILINEAR, translate=(dx, dy))
+        tilt = rng.uniform(-2e-5, 2e-5)
+        warped = moved.transform(moved.size, Image.PERSPECTIVE, (1, 0, 0, 0, 1, 0, tilt, tilt / 2), Image.BILINEAR)
+        frames.append(encode(np.asarray(warped)))
+    return frames
+
+
 def genuine_recording() -> Recording:
     """turns_video frames 374-468 (every 2nd: 48 frames, ~12 fps) show a blink at frame 386, then
     a ~13 deg turn to the subject's own right; frame 260, outside the clip, is the ID photo."""

@@ -1,21 +1,24 @@
-"""`python -m facegate.bench` (`make bench`): the limit, the naive baseline and facegate via Triton in one
-run on this machine; prints the table and ratios, writes `<out>/benchmark.md` and `<out>/benchmark.png`."""
+"""`python -m facegate.bench` (`make bench`): the limit, the naive baseline, the same models straight from
+ONNX Runtime with the frame selection, and facegate via Triton in one run on this machine; prints the
+table, ratios and targets, writes `<out>/benchmark.md` and `<out>/benchmark.png`."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from facegate.bench.inprocess import InProcessEnsembles
-from facegate.bench.inprocess_runs import measure_limit, measure_sequential
+from facegate.bench.inprocess_runs import every_frame, measure_limit, measure_sequential
 from facegate.bench.local_server import local_server
 from facegate.bench.material import load_material
 from facegate.bench.report import BenchResults, markdown, plot
 from facegate.bench.served import measure_open_loop, measure_served
 from facegate.paths import REPO_ROOT
+from python_backends.decision import DecisionConfig
 
 
 def _ints(text: str) -> list[int]:
@@ -38,16 +41,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    load_at_start = os.getloadavg()[0]
     material = load_material(args.frames)
+    config = DecisionConfig()
     print(f"(a) stages in-process, batches {args.batches} ...", flush=True)
     batched = InProcessEnsembles()
-    limit = measure_limit(batched, material, args.batches, args.stage_seconds)
-    print("(a) whole requests in-process, batched per request ...", flush=True)
-    inprocess = measure_sequential("in-process pipeline, one request at a time, batched", batched, material,
-                                   args.sequential_seconds)
-    print("(c) naive baseline: one request at a time, one image at a time ...", flush=True)
-    naive = measure_sequential("(c) naive: one request, one image at a time", InProcessEnsembles(batch=1), material,
-                               args.sequential_seconds)
+    limit = measure_limit(batched, material, args.batches, args.stage_seconds, config)
+    print("(d) ONNX Runtime straight, one process, with the frame selection ...", flush=True)
+    inprocess = measure_sequential("(d) ONNX Runtime in one process, batched, frame selection", batched, material,
+                                   args.sequential_seconds, config)
+    print("(c) naive baseline: one image at a time, every model on every frame ...", flush=True)
+    naive = measure_sequential("(c) naive: one image at a time, every model on every frame",
+                               InProcessEnsembles(batch=1), material, args.sequential_seconds, every_frame(config))
     del batched
     served = []
     with local_server() as server:
@@ -64,8 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"(v) served, the clip as an MP4, {concurrency} concurrent users ...", flush=True)
             video.append(measure_served(server.grpc_url, server.pid, material, concurrency, args.seconds,
                                         args.warmup, video=True))
-    results = BenchResults(args.frames, limit, inprocess, naive, served, half_load, video,
-                           material.upload_bytes(False), material.upload_bytes(True))
+    results = BenchResults(args.frames, limit, inprocess, naive, served, half_load,
+                           (load_at_start, os.getloadavg()[0]), video, material.upload_bytes(False),
+                           material.upload_bytes(True))
     report = markdown(results, time.strftime("%Y-%m-%d %H:%M"))
     args.out_dir.mkdir(parents=True, exist_ok=True)
     (args.out_dir / "benchmark.md").write_text("# facegate benchmark (`make bench`)\n\n" + report)

@@ -1,5 +1,6 @@
 """facegate's processing without a server: the same DALI preprocessing, ONNX models and post-processing
-as the `detect`, `liveness` and `embed` ensembles, called in-process (no Triton, no Python-backend hops).
+as the `detect`, `face_signals`, `liveness` and `embed` ensembles, called in-process (no Triton, no
+Python-backend hops).
 
 `InProcessEnsembles` implements `python_backends.verify.ensembles.Ensembles`, so the verify pipeline
 runs on it unchanged: with `batch=None` each call runs its images as one batch (the limit), with
@@ -25,7 +26,7 @@ from python_backends.imaging import DecodeSettings, model_parameters
 from python_backends.liveness.postprocess import liveness_signals
 from python_backends.liveness.preprocess import LivenessCrops, LivenessPreprocessor, face_placements
 from python_backends.liveness.sharpness import face_sharpness
-from python_backends.liveness.spoof import MODEL_THRESHOLD
+from python_backends.liveness.spoof import MODEL_THRESHOLD, normalised_spoof_score
 from python_backends.verify.ensembles import Faces, FaceSignals
 
 ONNX_MODELS = ("face_detector", "face_landmarker", "face_antispoof", "face_embedder")
@@ -76,8 +77,12 @@ class InProcessEnsembles:
     async def detect(self, images: Sequence[bytes]) -> list[Faces]:
         return self._batched(len(images), lambda part: self.detect_now(images[part]))
 
-    async def liveness(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> list[FaceSignals]:
-        return self._batched(len(images), lambda part: self.liveness_now(images[part], boxes[part], landmarks[part]))
+    async def signals(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> list[FaceSignals]:
+        return self._batched(len(images), lambda part: self.signals_now(images[part], boxes[part], landmarks[part]))
+
+    async def spoof(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+        return np.array(self._batched(len(images), lambda part: list(self.spoof_now(images[part], boxes[part],
+                                                                                    landmarks[part]))))
 
     async def embed(self, images: Sequence[bytes], landmarks: np.ndarray) -> np.ndarray:
         return np.array(self._batched(len(images), lambda part: list(self.embed_now(images[part], landmarks[part]))))
@@ -91,17 +96,26 @@ class InProcessEnsembles:
                       np.array([face.landmarks for face in faces], dtype=np.float64).reshape(-1, 5, 2))
                 for faces in found]
 
-    def liveness_now(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> list[FaceSignals]:
+    def _liveness_inputs(self, images: Sequence[bytes], boxes: np.ndarray,
+                         landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         placements = face_placements(boxes, landmarks, self.liveness_preprocessor.crops)
-        lmk_input, spoof_input, crop_meta = self.liveness_preprocessor.run(list(zip(images, placements)))
+        return self.liveness_preprocessor.run(list(zip(images, placements)))
+
+    def signals_now(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> list[FaceSignals]:
+        """As the face_signals ensemble: landmarks, eyes, pose and sharpness, no anti-spoofing."""
+        lmk_input, spoof_input, crop_meta = self._liveness_inputs(images, boxes, landmarks)
         sharpness = face_sharpness(spoof_input, self.liveness_preprocessor.crops.antispoof)
-        marks, spoof = self.models["face_landmarker"](lmk_input), self.models["face_antispoof"](spoof_input)
-        signals = liveness_signals(marks["landmarks"], marks["face_score"], spoof["spoof_score"], crop_meta,
+        marks = self.models["face_landmarker"](lmk_input)
+        signals = liveness_signals(marks["landmarks"], marks["face_score"], None, crop_meta,
                                    spoof_threshold=self.spoof_threshold)
-        return [FaceSignals((float(eyes[0]), float(eyes[1])), float(yaw[0]), float(pitch[0]), float(score[0]),
-                            float(sharp[0]))
-                for eyes, yaw, pitch, score, sharp in zip(signals.eye_opening, signals.yaw, signals.pitch,
-                                                          signals.spoof_score, sharpness)]
+        return [FaceSignals((float(eyes[0]), float(eyes[1])), float(yaw[0]), float(pitch[0]), float(sharp[0]))
+                for eyes, yaw, pitch, sharp in zip(signals.eye_opening, signals.yaw, signals.pitch, sharpness)]
+
+    def spoof_now(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+        """Normalised anti-spoofing scores [n] (the liveness ensemble's SPOOF_SCORE)."""
+        _, spoof_input, _ = self._liveness_inputs(images, boxes, landmarks)
+        return normalised_spoof_score(self.models["face_antispoof"](spoof_input)["spoof_score"][:, 0],
+                                      self.spoof_threshold)
 
     def embed_now(self, images: Sequence[bytes], landmarks: np.ndarray) -> np.ndarray:
         samples = [(blob, self.embed_preprocessor.crop_matrix(points)) for blob, points in zip(images, landmarks)]

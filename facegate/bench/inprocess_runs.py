@@ -4,6 +4,7 @@ run in-process one after another (batched per request, or one image at a time: t
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import secrets
 import tempfile
 import time
@@ -15,11 +16,12 @@ import numpy as np
 
 from facegate.bench.inprocess import InProcessEnsembles
 from facegate.bench.material import GENUINE_ACTIONS, Material
-from python_backends.decision import (ChallengeIssuer, ChallengePolicy, ChallengeVerifier, DecisionConfig, Keyring,
-                                      SigningKey, SqliteTokenStore)
+from python_backends.decision import (ChallengeIssuer, ChallengePolicy, ChallengeVerifier, Decision, DecisionConfig,
+                                      Keyring, SigningKey, SqliteTokenStore)
 from python_backends.detection import Letterbox, find_faces
 from python_backends.liveness.postprocess import liveness_signals
 from python_backends.liveness.preprocess import face_placements
+from python_backends.verify.ensembles import Ensembles
 from python_backends.verify.pipeline import Verification, VerifyInputs
 
 
@@ -34,11 +36,11 @@ class StageRate:
 @dataclass(frozen=True)
 class Limit:
     stages: list[StageRate]
-    items_per_verification: int  # frames + the ID photo, every stage handles each once
+    items_per_verification: dict[str, int]  # stage -> faces or images it handles in one verification
 
     @property
     def seconds_per_verification(self) -> float:
-        return sum(self.items_per_verification / stage.items_per_s for stage in self.stages)
+        return sum(self.items_per_verification[stage.stage] / stage.items_per_s for stage in self.stages)
 
     @property
     def verifications_per_s(self) -> float:
@@ -94,14 +96,70 @@ def stage_runners(ens: InProcessEnsembles, images: Sequence[bytes]) -> dict[str,
     }
 
 
-def measure_limit(ens: InProcessEnsembles, material: Material, batches: Sequence[int],
-                  min_seconds: float) -> Limit:
+_STAGE_CALLS = {  # which Ensembles calls feed each stage (face_signals and liveness share the crops + landmarker)
+    "detect: DALI decode + letterbox": ("detect",), "face_detector (ONNX)": ("detect",),
+    "detect: priors + NMS": ("detect",), "liveness: DALI decode + 2 crops": ("signals", "spoof"),
+    "face_landmarker (ONNX)": ("signals", "spoof"), "face_antispoof (ONNX)": ("spoof",),
+    "liveness: eyes, pose, spoof": ("signals", "spoof"), "embed: DALI decode + align": ("embed",),
+    "face_embedder (ONNX)": ("embed",),
+}
+
+
+class _CountingEnsembles:
+    """Ensembles that count the images each kind of call handles, over `InProcessEnsembles`."""
+
+    def __init__(self, inner: InProcessEnsembles):
+        self._inner, self.images = inner, dict.fromkeys(("detect", "signals", "spoof", "embed"), 0)
+
+    def __getattr__(self, name: str):
+        call = getattr(self._inner, name)
+
+        async def counted(images, *args):
+            self.images[name] += len(images)
+            return await call(images, *args)
+
+        return counted
+
+
+class LocalVerifier:
+    """The verify pipeline in this process over `ensembles`, with a throwaway keyring and nonce store:
+    `with LocalVerifier(ensembles, config) as verifier: verifier.decide(id_photo, frames, actions)`."""
+
+    def __init__(self, ensembles: Ensembles, config: DecisionConfig):
+        keyring = Keyring((SigningKey("bench", secrets.token_bytes(32)),))
+        self._issuer = ChallengeIssuer(keyring, ChallengePolicy(allow_requested_actions=True))
+        self._state_dir = tempfile.TemporaryDirectory(prefix="facegate-bench-")
+        self._verification = Verification(ChallengeVerifier(keyring, SqliteTokenStore(Path(self._state_dir.name))),
+                                          config, ensembles)
+
+    def __enter__(self) -> LocalVerifier:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._state_dir.cleanup()
+
+    def decide(self, id_photo: bytes, frames: Sequence[bytes], actions: Sequence[str] = GENUINE_ACTIONS,
+               mirrored: bool = False) -> Decision:
+        token = self._issuer.issue(mirrored, actions).token
+        return asyncio.run(self._verification.run(VerifyInputs(id_photo, tuple(frames), token))).decision
+
+
+def items_per_verification(ens: InProcessEnsembles, material: Material, config: DecisionConfig) -> dict[str, int]:
+    """Stage -> the faces or images it handles in one genuine verification (with the frame selection)."""
+    counting = _CountingEnsembles(ens)
+    with LocalVerifier(counting, config) as verifier:
+        verifier.decide(material.id_photo, material.genuine)
+    return {stage: sum(counting.images[call] for call in calls) for stage, calls in _STAGE_CALLS.items()}
+
+
+def measure_limit(ens: InProcessEnsembles, material: Material, batches: Sequence[int], min_seconds: float,
+                  config: DecisionConfig) -> Limit:
     stages = []
     for stage, run in stage_runners(ens, material.genuine).items():
         by_batch = {batch: _rate(run, batch, min_seconds) for batch in batches}
         best = max(by_batch, key=by_batch.get)
         stages.append(StageRate(stage, best, by_batch[best], by_batch))
-    return Limit(stages, material.frames + 1)
+    return Limit(stages, items_per_verification(ens, material, config))
 
 
 @dataclass(frozen=True)
@@ -116,17 +174,18 @@ class SequentialRun:
         return len(self.latencies_s) / sum(self.latencies_s)
 
 
-def measure_sequential(label: str, ens: InProcessEnsembles, material: Material, seconds: float) -> SequentialRun:
+def every_frame(config: DecisionConfig) -> DecisionConfig:
+    """`config` with anti-spoofing and embeddings on every frame (what the naive baseline does)."""
+    return dataclasses.replace(config, spoof_frames=config.max_frames, identity_frames=config.max_frames)
+
+
+def measure_sequential(label: str, ens: InProcessEnsembles, material: Material, seconds: float,
+                       config: DecisionConfig) -> SequentialRun:
     """Genuine verifications one after another for `seconds` (after one warm-up), the token check included."""
-    keyring = Keyring((SigningKey("bench", secrets.token_bytes(32)),))
-    issuer = ChallengeIssuer(keyring, ChallengePolicy(allow_requested_actions=True))
-    with tempfile.TemporaryDirectory(prefix="facegate-bench-") as state_dir:
-        verification = Verification(ChallengeVerifier(keyring, SqliteTokenStore(Path(state_dir))),
-                                    DecisionConfig(), ens)
+    with LocalVerifier(ens, config) as verifier:
 
         def once() -> str:
-            inputs = VerifyInputs(material.id_photo, material.genuine, issuer.issue(False, GENUINE_ACTIONS).token)
-            return asyncio.run(verification.run(inputs)).decision.decision.value
+            return verifier.decide(material.id_photo, material.genuine).decision.value
 
         once()
         latencies, decisions = [], {}

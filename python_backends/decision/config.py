@@ -41,8 +41,12 @@ class DecisionConfig:
     id_blurry_sharpness: float = 5.0
 
     # Identity consistency: a frame is an outlier below this similarity to the clip's medoid face.
+    # Only identity_frames single-face frames, spread evenly over the clip (first and last included,
+    # python_backends/verify/frame_selection.py), are embedded for it: a swap that lasts two sample
+    # spacings (16 frames: 4 frames) shows as two outliers.
     identity_min_similarity: float = 0.4
     identity_max_outlier_frames: int = 1  # one bad embedding is noise, two are a swap
+    identity_frames: int = 8
 
     # Blink (decision/actions.py): the eye opening (mean of both eyes) falls below close_fraction x
     # the open-eye baseline and rises back above reopen_fraction x it within max_frames clip frames.
@@ -69,11 +73,14 @@ class DecisionConfig:
     turn_return_fraction: float = 0.5
     turn_min_frames: int = 1
 
-    # Passive anti-spoofing: median spoof score over the frames, applied only to clips whose median face
-    # sharpness is at least spoof_min_sharpness: below it the stand-in model called genuine webcam clips spoof
-    # (MODELS.md "Passive anti-spoofing policy"; measured in docs/accuracy.md): medians 7.7-22 there, while the
-    # clips it scored live had 57-444.
+    # Passive anti-spoofing: median spoof score over the spoof_frames most frontal single-face frames
+    # (the first of the frames matched against the ID photo: the faces that pass as the customer are
+    # the faces checked; ~108 ms of CPU per face here: the clip's other frames are not scored),
+    # applied only to clips whose median face sharpness is at least spoof_min_sharpness: below it the
+    # stand-in model called genuine webcam clips spoof (MODELS.md "Passive anti-spoofing policy";
+    # measured in docs/accuracy.md): medians 7.7-22 there, while the clips it scored live had 57-444.
     spoof_threshold: float = 0.5
+    spoof_frames: int = 3
     spoof_min_sharpness: float = 40.0
 
     # Photo attack: no action detected and the 5-95 percentile spread of yaw, pitch and eye
@@ -100,8 +107,10 @@ class DecisionConfig:
             raise ValueError("need 0 < blink_close_fraction < blink_reopen_fraction <= 1")
         if not 0 < self.id_ghost_max_ratio <= 1:
             raise ValueError("need 0 < id_ghost_max_ratio <= 1")
-        if self.match_frames < 1:
-            raise ValueError("need match_frames >= 1")
+        if min(self.match_frames, self.spoof_frames) < 1:
+            raise ValueError("need match_frames and spoof_frames >= 1")
+        if self.identity_frames < 2:
+            raise ValueError("need identity_frames >= 2")
         if not 0 < self.turn_return_fraction <= 1:
             raise ValueError("need 0 < turn_return_fraction <= 1")
         if not 0 < self.blink_baseline_floor <= 1:

@@ -39,7 +39,8 @@ class LiveFace:
     EYE_OPENING (NaN where the eye could not be measured).
     yaw_deg: > 0 when the subject turned to their own left *as the image shows it* (the
     mirroring of the frames is undone by the rules, not here). pitch_deg: > 0 looking up.
-    spoof_score: 0 live .. 1 spoof.
+    spoof_score: 0 live .. 1 spoof, or None when this frame was not scored (only the few frames
+    that decide are, python_backends/verify/frame_selection.py).
     identity_similarity: cosine of this face's embedding with the clip's medoid face's (the
     majority identity, python_backends/verify/measure.py), or None
     when this frame was not embedded.
@@ -50,7 +51,7 @@ class LiveFace:
     eye_opening: tuple[float, float]
     yaw_deg: float
     pitch_deg: float
-    spoof_score: float
+    spoof_score: float | None
     identity_similarity: float | None = None
 
 

@@ -51,7 +51,7 @@ class LivenessEvidence:
     mirrored: bool
     matched: tuple[ActionEvent, ...]
     motion: ClipMotion
-    spoof_score: float  # median over single-face frames
+    spoof_score: float  # median over the single-face frames that were scored
     spoof_threshold: float
     spoof_applied: bool  # False: the clip's faces lie outside the sharpness range where the score was reliable
     identity_outlier_frames: tuple[int, ...]
@@ -177,7 +177,10 @@ def assess(
     if len(outliers) > config.identity_max_outlier_frames:
         reasons.add(Reason.IDENTITY_CHANGED)
 
-    spoof_score = float(np.median([face.spoof_score for face in faces]))
+    scored = [face.spoof_score for face in faces if face.spoof_score is not None]
+    if not scored:
+        raise ValueError("no single-face frame was scored for spoofing")
+    spoof_score = float(np.median(scored))
     spoof_applied = figures.median_sharpness >= config.spoof_min_sharpness
     if spoof_applied and spoof_score > config.spoof_threshold:
         reasons.add(Reason.SPOOF_SUSPECTED)

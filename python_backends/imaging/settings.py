@@ -25,6 +25,11 @@ class DecodeSettings:
     max_pixels: int = 40_000_000
     min_side: int = 16
 
+    @property
+    def decoder(self) -> str:
+        """Where images are decoded, as the preprocessing models log it at load (make gpu-check reads it)."""
+        return "DALI cpu decoder" if self.device_id is None else f"DALI mixed decoder (nvJPEG) on GPU {self.device_id}"
+
     def check(self, header: ImageHeader) -> None:
         """Raise `ImageProblem` when the image is too large or too small to accept."""
         if header.pixels > self.max_pixels:

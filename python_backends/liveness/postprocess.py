@@ -29,11 +29,16 @@ class LivenessSignals:
                 "SPOOF_SCORE": self.spoof_score, "FACE_SCORE": self.face_score}
 
 
-def liveness_signals(landmarks: np.ndarray, face_score: np.ndarray, raw_spoof: np.ndarray,
+def liveness_signals(landmarks: np.ndarray, face_score: np.ndarray, raw_spoof: np.ndarray | None,
                      crop_meta: np.ndarray, spoof_threshold: float) -> LivenessSignals:
-    """Inputs batched over N faces: landmarks [N, 1404], face_score [N, 1], raw_spoof [N, 1], CROP_META [N, 6]."""
+    """Inputs batched over N faces: landmarks [N, 1404], face_score [N, 1], raw_spoof [N, 1], CROP_META [N, 6].
+
+    Without `raw_spoof` (the face_signals ensemble skips the anti-spoofing network) SPOOF_SCORE is NaN.
+    """
     landmarks = np.asarray(landmarks, dtype=np.float64).reshape(len(landmarks), -1)
     n = len(landmarks)
+    if raw_spoof is None:
+        raw_spoof = np.full((n, 1), np.nan)
     expected = {"landmarks": (landmarks, NUM_POINTS * 3), "face_score": (face_score, 1),
                 "spoof_score": (raw_spoof, 1), "CROP_META": (crop_meta, CROP_META_SIZE)}
     for name, (array, width) in expected.items():

@@ -42,6 +42,15 @@ class TensorSpec:
 
 
 @dataclass(frozen=True)
+class TensorRtSettings:
+    """The config's `optimization { execution_accelerators { gpu_execution_accelerator [ { name: "tensorrt"
+    parameters {...} } ] } }`, with the native ONNX Runtime backend's parameter names."""
+
+    fp16: bool = False  # precision_mode FP16
+    engine_cache_path: str | None = None  # trt_engine_cache_path (trt_engine_cache_enable true)
+
+
+@dataclass(frozen=True)
 class OrtModelConfig:
     name: str
     max_batch_size: int
@@ -51,6 +60,8 @@ class OrtModelConfig:
     intra_op_threads: int
     """0 lets ONNX Runtime choose (the native backend's default too)."""
     inter_op_threads: int
+    tensorrt: TensorRtSettings | None = None
+    """TensorRT execution provider requested for GPU instances."""
 
     @property
     def batched(self) -> bool:
@@ -73,7 +84,22 @@ def parse_model_config(config: Mapping[str, Any]) -> OrtModelConfig:
         model_filename=config.get("default_model_filename") or DEFAULT_MODEL_FILENAME,
         intra_op_threads=_int_parameter(name, parameters, "intra_op_thread_count"),
         inter_op_threads=_int_parameter(name, parameters, "inter_op_thread_count"),
+        tensorrt=_tensorrt(name, config.get("optimization") or {}),
     )
+
+
+def _tensorrt(model: str, optimization: Mapping[str, Any]) -> TensorRtSettings | None:
+    accelerators = (optimization.get("execution_accelerators") or {}).get("gpu_execution_accelerator") or []
+    for accelerator in accelerators:
+        if accelerator.get("name") != "tensorrt":
+            raise ModelConfigError(f"model '{model}': unsupported GPU execution accelerator {accelerator.get('name')!r}")
+        parameters = accelerator.get("parameters") or {}
+        precision = parameters.get("precision_mode", "FP32")
+        if precision not in ("FP32", "FP16"):
+            raise ModelConfigError(f"model '{model}': TensorRT precision_mode must be FP32 or FP16, got {precision!r}")
+        cache = parameters.get("trt_engine_cache_path") if parameters.get("trt_engine_cache_enable") == "true" else None
+        return TensorRtSettings(precision == "FP16", cache)
+    return None
 
 
 def model_file(model_directory: Path, version: str | int, config: OrtModelConfig) -> Path:

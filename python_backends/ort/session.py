@@ -8,10 +8,11 @@ from typing import Sequence
 import numpy as np
 import onnxruntime as ort
 
-from python_backends.ort.model_config import ModelConfigError, OrtModelConfig, TensorSpec
+from python_backends.ort.model_config import ModelConfigError, OrtModelConfig, TensorRtSettings, TensorSpec
 
 CPU_PROVIDER = "CPUExecutionProvider"
 CUDA_PROVIDER = "CUDAExecutionProvider"
+TENSORRT_PROVIDER = "TensorrtExecutionProvider"
 
 ONNX_TO_NUMPY: dict[str, np.dtype] = {
     f"tensor({onnx_name})": np.dtype(dtype)
@@ -31,14 +32,22 @@ ONNX_TO_NUMPY: dict[str, np.dtype] = {
     }.items()
 }
 
-Provider = str | tuple[str, dict[str, int]]
+Provider = str | tuple[str, dict[str, int | bool | str]]
 
 
-def choose_providers(instance_kind: str, device_id: int, available: Sequence[str]) -> list[Provider]:
-    """CUDA on the instance's device for a GPU instance when ORT has it, else the CPU alone."""
-    if instance_kind == "GPU" and CUDA_PROVIDER in available:
-        return [(CUDA_PROVIDER, {"device_id": device_id}), CPU_PROVIDER]
-    return [CPU_PROVIDER]
+def choose_providers(instance_kind: str, device_id: int, available: Sequence[str],
+                     tensorrt: TensorRtSettings | None = None) -> list[Provider]:
+    """CUDA on the instance's device for a GPU instance when ORT has it (TensorRT first when the config asks
+    for it and ORT has it: nodes TensorRT cannot build fall back to CUDA), else the CPU alone."""
+    if instance_kind != "GPU" or CUDA_PROVIDER not in available:
+        return [CPU_PROVIDER]
+    providers: list[Provider] = [(CUDA_PROVIDER, {"device_id": device_id}), CPU_PROVIDER]
+    if tensorrt is not None and TENSORRT_PROVIDER in available:
+        options: dict[str, int | bool | str] = {"device_id": device_id, "trt_fp16_enable": tensorrt.fp16}
+        if tensorrt.engine_cache_path:
+            options.update(trt_engine_cache_enable=True, trt_engine_cache_path=tensorrt.engine_cache_path)
+        providers.insert(0, (TENSORRT_PROVIDER, options))
+    return providers
 
 
 def session_options(config: OrtModelConfig) -> ort.SessionOptions:
@@ -64,7 +73,7 @@ def check_graph_io(
 def open_session(path: Path, config: OrtModelConfig, instance_kind: str, device_id: int) -> ort.InferenceSession:
     if not path.is_file():
         raise ModelConfigError(f"model '{config.name}': no ONNX file at {path}")
-    providers = choose_providers(instance_kind, device_id, ort.get_available_providers())
+    providers = choose_providers(instance_kind, device_id, ort.get_available_providers(), config.tensorrt)
     session = ort.InferenceSession(str(path), sess_options=session_options(config), providers=providers)
     check_graph_io(config, session.get_inputs(), session.get_outputs())
     return session

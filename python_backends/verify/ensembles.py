@@ -1,4 +1,4 @@
-"""The three ensembles verify calls, as typed async functions (Triton's implementation: triton_ensembles)."""
+"""The ensembles verify calls, as typed async functions (Triton's implementation: triton_ensembles)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 
 from python_backends.decision import Box
 
-DETECT, LIVENESS, EMBED = "detect", "liveness", "embed"
+DETECT, FACE_SIGNALS, LIVENESS, EMBED = "detect", "face_signals", "liveness", "embed"
 
 
 class InferenceFailed(RuntimeError):
@@ -47,12 +47,11 @@ class Faces:
 
 @dataclass(frozen=True)
 class FaceSignals:
-    """The liveness ensemble's outputs for one face."""
+    """The face_signals ensemble's outputs for one face (the cheap ones: no anti-spoofing)."""
 
     eye_opening: tuple[float, float]
     yaw_deg: float
     pitch_deg: float
-    spoof_score: float
     sharpness: float
 
 
@@ -60,8 +59,11 @@ class Ensembles(Protocol):
     async def detect(self, images: Sequence[bytes]) -> list[Faces]:
         """Faces per image; raises InferenceFailed."""
 
-    async def liveness(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> list[FaceSignals]:
-        """Signals of one face per image (boxes [n, 4], landmarks [n, 5, 2]); raises InferenceFailed."""
+    async def signals(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> list[FaceSignals]:
+        """Cheap signals of one face per image (boxes [n, 4], landmarks [n, 5, 2]); raises InferenceFailed."""
+
+    async def spoof(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+        """Anti-spoofing scores [n] (0 live .. 1 spoof) of one face per image; raises InferenceFailed."""
 
     async def embed(self, images: Sequence[bytes], landmarks: np.ndarray) -> np.ndarray:
         """L2-normalised embeddings [n, D] of one face per image; raises InferenceFailed."""

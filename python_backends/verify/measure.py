@@ -29,29 +29,16 @@ def identity_similarities(embeddings: np.ndarray) -> np.ndarray:
     return similarity[int(np.argmax(np.median(similarity, axis=1)))]
 
 
-def frontal_frames(signals: Sequence[FaceSignals], count: int) -> list[int]:
-    """Positions of the `count` faces nearest a frontal, open-eyed pose: what an ID photo shows.
-
-    Eyes below 0.8 x the clip's median opening (blinks, closures) are left out unless nothing else is left.
-    """
-    opening = np.array([np.mean(s.eye_opening) for s in signals])
-    with np.errstate(invalid="ignore"):
-        open_eyes = np.flatnonzero(opening >= 0.8 * np.nanmedian(opening)) if np.isfinite(opening).any() else []
-    candidates = list(open_eyes) or list(range(len(signals)))
-    candidates.sort(key=lambda i: abs(signals[i].yaw_deg) + abs(signals[i].pitch_deg))
-    return [int(i) for i in candidates[:count]]
-
-
 def reference_embedding(embeddings: np.ndarray) -> np.ndarray:
     """Unit mean of the chosen live embeddings."""
     mean = embeddings.mean(axis=0)
     return mean / np.linalg.norm(mean)
 
 
-def frame_measurements(faces: Sequence[Faces], signals: Mapping[int, FaceSignals],
+def frame_measurements(faces: Sequence[Faces], signals: Mapping[int, FaceSignals], spoof: Mapping[int, float],
                        identity: Mapping[int, float]) -> list[FrameMeasurement]:
     """Per frame: the face count and the largest face's signals (`signals` holds every frame with a
-    face, `identity` the single-face frames that were embedded)."""
+    face, `spoof` the frames scored for spoofing, `identity` the single-face frames that were embedded)."""
     measured = []
     for index, found in enumerate(faces):
         if found.count == 0:
@@ -60,7 +47,7 @@ def frame_measurements(faces: Sequence[Faces], signals: Mapping[int, FaceSignals
         s = signals[index]
         measured.append(FrameMeasurement(found.count, LiveFace(
             box=found.box(found.largest()), sharpness=s.sharpness, eye_opening=s.eye_opening, yaw_deg=s.yaw_deg,
-            pitch_deg=s.pitch_deg, spoof_score=s.spoof_score, identity_similarity=identity.get(index))))
+            pitch_deg=s.pitch_deg, spoof_score=spoof.get(index), identity_similarity=identity.get(index))))
     return measured
 
 

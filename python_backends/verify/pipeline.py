@@ -5,10 +5,13 @@
    inference on error;
 2. detect faces in the clip and the ID photo (two concurrent calls: one batch of all frames, and
    the ID photo alone); stop when a face count already decides (no face, several faces);
-3. liveness of the largest face of every frame with a face, embeddings of the single-face frames,
-   liveness and embedding of the ID face: four concurrent calls;
-4. the decision layer's `assess`;
-5. a failed attempt is counted against the subscriber and device the token is bound to.
+3. the cheap signals (landmarks -> eyes, pose; sharpness) of the largest face of every frame with a
+   face and of the ID face, the ID face's embedding and the embeddings of an even sample of the
+   single-face frames (frame_selection; the identity check): four concurrent calls;
+4. anti-spoofing of the most frontal frames (frame_selection, from the signals) and the embeddings
+   of those not in the sample yet (matched against the ID face): two concurrent calls;
+5. the decision layer's `assess`;
+6. a failed attempt is counted against the subscriber and device the token is bound to.
 """
 
 from __future__ import annotations
@@ -33,12 +36,12 @@ from python_backends.decision import (
     screen_faces,
 )
 from python_backends.verify.ensembles import Ensembles, Faces, InferenceFailed
+from python_backends.verify.frame_selection import frontal_frames, spread_sample
 from python_backends.verify.image_facts import image_facts
 from python_backends.video import VideoProblem
 from python_backends.video.clip_frames import ChosenFrames, ClipFrames
 from python_backends.verify.measure import (
     frame_measurements,
-    frontal_frames,
     id_face_count,
     id_photo_measurement,
     identity_similarities,
@@ -135,23 +138,43 @@ class Verification:
         faced = [i for i, faces in enumerate(frame_faces) if faces.count > 0]
         single = [i for i in faced if frame_faces[i].count == 1]
         main = id_faces.largest()
-        frame_signals, frame_embeddings, (id_signals,), id_embedding = await asyncio.gather(
-            ensembles.liveness([inputs.frames[i] for i in faced], *_largest_faces([frame_faces[i] for i in faced])),
-            ensembles.embed([inputs.frames[i] for i in single], np.stack([frame_faces[i].landmarks[0] for i in single])),
-            ensembles.liveness([inputs.id_photo], id_faces.boxes[main:main + 1], id_faces.landmarks[main:main + 1]),
-            ensembles.embed([inputs.id_photo], id_faces.landmarks[main:main + 1]),
+        id_box, id_landmarks = id_faces.boxes[main:main + 1], id_faces.landmarks[main:main + 1]
+        sample = [single[k] for k in spread_sample(len(single), config.identity_frames)]
+        frame_signals, (id_signals,), id_embedding, sample_embeddings = await asyncio.gather(
+            ensembles.signals([inputs.frames[i] for i in faced], *_largest_faces([frame_faces[i] for i in faced])),
+            ensembles.signals([inputs.id_photo], id_box, id_landmarks),
+            ensembles.embed([inputs.id_photo], id_landmarks),
+            self._embed(inputs.frames, frame_faces, sample),
         )
-        watch.lap("liveness_embed")
+        watch.lap("signals")
 
         signals = dict(zip(faced, frame_signals))
-        chosen = frontal_frames([signals[i] for i in single], config.match_frames)
-        live_reference = reference_embedding(frame_embeddings[chosen])
+        frontal = [single[k] for k in frontal_frames([signals[i] for i in single],
+                                                     max(config.match_frames, config.spoof_frames))]
+        spoofed, matched = frontal[:config.spoof_frames], frontal[:config.match_frames]
+        extra = [i for i in matched if i not in sample]
+        spoof_scores, extra_embeddings = await asyncio.gather(
+            ensembles.spoof([inputs.frames[i] for i in spoofed], *_largest_faces([frame_faces[i] for i in spoofed])),
+            self._embed(inputs.frames, frame_faces, extra),
+        )
+        watch.lap("spoof_embed")
+
+        embeddings = {**dict(zip(sample, sample_embeddings)), **dict(zip(extra, extra_embeddings))}
+        live_reference = reference_embedding(np.stack([embeddings[i] for i in matched]))
         match_score = float(id_embedding[0] @ live_reference)
-        frames = frame_measurements(frame_faces, signals, dict(zip(single, identity_similarities(frame_embeddings))))
+        frames = frame_measurements(frame_faces, signals, dict(zip(spoofed, (float(v) for v in spoof_scores))),
+                                    dict(zip(sample, identity_similarities(sample_embeddings))))
         id_photo = id_photo_measurement(id_faces, id_count, id_signals, match_score)
         decision = assess(challenge, id_photo, frames, config)
         watch.lap("decide")
         return Outcome(decision, Embeddings(id_embedding[0], live_reference))
+
+    async def _embed(self, frames: tuple[bytes, ...], faces: list[Faces], chosen: list[int]) -> np.ndarray:
+        """Embeddings of the single face of each chosen frame (no call for none)."""
+        if not chosen:
+            return np.zeros((0, 0))
+        landmarks = np.stack([faces[i].landmarks[0] for i in chosen])
+        return await self._ensembles.embed([frames[i] for i in chosen], landmarks)
 
 
 def _largest_faces(faces: list[Faces]) -> tuple[np.ndarray, np.ndarray]:

@@ -14,10 +14,10 @@ from typing import TypeVar
 import numpy as np
 import triton_python_backend_utils as pb_utils
 
-from python_backends.verify.ensembles import DETECT, EMBED, LIVENESS, Faces, FaceSignals, InferenceFailed
+from python_backends.verify.ensembles import DETECT, EMBED, FACE_SIGNALS, LIVENESS, Faces, FaceSignals, InferenceFailed
 from python_backends.verify.request_split import parts
 
-_LIVENESS_OUTPUTS = ("EYE_OPENING", "YAW", "PITCH", "SPOOF_SCORE", "SHARPNESS")
+_SIGNAL_OUTPUTS = ("EYE_OPENING", "YAW", "PITCH", "SHARPNESS")
 T = TypeVar("T")
 
 
@@ -27,6 +27,10 @@ def _images(blobs: Sequence[bytes]) -> np.ndarray:
 
 def _f32(array: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(array, dtype=np.float32)
+
+
+def _face_inputs(images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> dict[str, np.ndarray]:
+    return {"IMAGE": _images(images), "BOX": _f32(boxes), "LANDMARKS": _f32(landmarks)}
 
 
 class TritonEnsembles:
@@ -49,9 +53,13 @@ class TritonEnsembles:
     async def detect(self, images: Sequence[bytes]) -> list[Faces]:
         return await self._split_gather(len(images), lambda part: self._detect(images[part]))
 
-    async def liveness(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> list[FaceSignals]:
-        return await self._split_gather(len(images), lambda part: self._liveness(images[part], boxes[part],
-                                                                                 landmarks[part]))
+    async def signals(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> list[FaceSignals]:
+        return await self._split_gather(len(images), lambda part: self._signals(images[part], boxes[part],
+                                                                                landmarks[part]))
+
+    async def spoof(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+        return np.array(await self._split_gather(len(images), lambda part: self._spoof(images[part], boxes[part],
+                                                                                       landmarks[part])))
 
     async def embed(self, images: Sequence[bytes], landmarks: np.ndarray) -> np.ndarray:
         return np.array(await self._split_gather(len(images), lambda part: self._embed(images[part], landmarks[part])))
@@ -61,12 +69,14 @@ class TritonEnsembles:
         return [Faces(boxes[:n].astype(np.float64), landmarks[:n].astype(np.float64))
                 for boxes, landmarks, n in zip(out["BOXES"], out["LANDMARKS"], out["NUM_FACES"][:, 0])]
 
-    async def _liveness(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> list[FaceSignals]:
-        out = await self._call(LIVENESS, {"IMAGE": _images(images), "BOX": _f32(boxes), "LANDMARKS": _f32(landmarks)},
-                               _LIVENESS_OUTPUTS)
-        return [FaceSignals((float(eyes[0]), float(eyes[1])), float(yaw[0]), float(pitch[0]), float(spoof[0]),
-                            float(sharpness[0]))
-                for eyes, yaw, pitch, spoof, sharpness in zip(*(out[name] for name in _LIVENESS_OUTPUTS))]
+    async def _signals(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> list[FaceSignals]:
+        out = await self._call(FACE_SIGNALS, _face_inputs(images, boxes, landmarks), _SIGNAL_OUTPUTS)
+        return [FaceSignals((float(eyes[0]), float(eyes[1])), float(yaw[0]), float(pitch[0]), float(sharpness[0]))
+                for eyes, yaw, pitch, sharpness in zip(*(out[name] for name in _SIGNAL_OUTPUTS))]
+
+    async def _spoof(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> list[float]:
+        out = await self._call(LIVENESS, _face_inputs(images, boxes, landmarks), ("SPOOF_SCORE",))
+        return [float(score) for score in out["SPOOF_SCORE"][:, 0]]
 
     async def _embed(self, images: Sequence[bytes], landmarks: np.ndarray) -> list[np.ndarray]:
         out = await self._call(EMBED, {"IMAGE": _images(images), "LANDMARKS": _f32(landmarks)}, ("EMBEDDING",))

@@ -12,7 +12,6 @@ tests are cheap. Full inferences: about ten, 16-48 frames each.
 
 from __future__ import annotations
 
-import io
 import json
 import secrets
 import time
@@ -20,7 +19,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
-from PIL import Image, ImageFilter
 
 from facegate import testdata
 from python_backends.decision import Action, Challenge, Reason
@@ -73,12 +71,6 @@ def codes(result: dict) -> list[str]:
     return [reason["code"] for reason in result["reasons"]]
 
 
-def blurred(blob: bytes, radius: float) -> bytes:
-    out = io.BytesIO()
-    Image.open(io.BytesIO(blob)).filter(ImageFilter.GaussianBlur(radius)).save(out, "JPEG", quality=90)
-    return out.getvalue()
-
-
 def test_genuine_clip_is_accepted_with_its_evidence(client, id_photo, genuine):
     result = verify(client, id_photo, genuine, token(client),
                     {"request_id": "genuine-1", "return_embeddings": True})
@@ -110,16 +102,7 @@ def test_another_persons_id_photo_is_a_mismatch(client, genuine):
 
 
 def test_a_still_photo_moved_in_front_of_the_camera_is_rejected(client, id_photo, turns_video):
-    photo = Image.fromarray(turns_video[260])
-    rng = np.random.default_rng(7)
-    frames = []
-    for _ in range(16):
-        dx, dy, angle = rng.uniform(-4, 4), rng.uniform(-3, 3), rng.uniform(-2, 2)
-        moved = photo.rotate(angle, resample=Image.BILINEAR, translate=(dx, dy))
-        tilt = rng.uniform(-2e-5, 2e-5)
-        warped = moved.transform(moved.size, Image.PERSPECTIVE, (1, 0, 0, 0, 1, 0, tilt, tilt / 2), Image.BILINEAR)
-        frames.append(testdata.encode(np.asarray(warped)))
-    result = verify(client, id_photo, frames, token(client))
+    result = verify(client, id_photo, testdata.still_photo_attack(turns_video[260]), token(client))
     assert result["decision"] == "REJECT" and codes(result)[0] == Reason.STATIC_SEQUENCE.value
 
 
@@ -138,7 +121,7 @@ def test_face_swapped_mid_clip_is_an_identity_change(client, id_photo, genuine, 
 
 
 def test_blurred_frames_are_retried(client, id_photo, genuine):
-    result = verify(client, id_photo, [blurred(frame, 3) for frame in genuine[:16]], token(client))
+    result = verify(client, id_photo, [testdata.blurred(frame, 3) for frame in genuine[:16]], token(client))
     assert (result["decision"], codes(result)) == ("RETRY", [Reason.IMAGE_BLURRY.value])
     assert result["quality"]["median_sharpness"] < 25 and result["liveness"] is None
 

@@ -1,6 +1,7 @@
 """The identity rule on the real server: a clip whose person changes half-way is REJECTed as
 IDENTITY_CHANGED, whichever person comes first; the genuine clip and a clip with one stray frame
-at the start (compared with the clip's medoid face, not its first frame) are not."""
+at the start (compared with the clip's medoid face, not its first frame) are not. Only an even
+sample of the frames, first and last included, is embedded (python_backends/verify/frame_selection.py)."""
 
 from __future__ import annotations
 
@@ -24,8 +25,8 @@ def test_a_person_swapped_half_way_is_an_identity_change(client, id_photo, genui
     halves = (genuine[:16], other_person) if woman_first else (other_person, genuine[:16])
     result = verify(client, id_photo, halves[0] + halves[1], token(client))
     assert result["decision"] == "REJECT" and Reason.IDENTITY_CHANGED.value in codes(result)
-    outliers = result["liveness"]["identity_outlier_frames"]
-    assert len(outliers) == 16 and outliers in (list(range(16)), list(range(16, 32)))
+    outliers = result["liveness"]["identity_outlier_frames"]  # of the embedded sample (frame_selection)
+    assert len(outliers) >= 2 and (set(outliers) <= set(range(16)) or set(outliers) <= set(range(16, 32)))
 
 
 def test_the_genuine_clip_keeps_its_identity(client, id_photo, genuine):

@@ -34,3 +34,8 @@ def test_from_triton_decodes_on_the_instance_gpu():
 def test_model_parameters():
     assert model_parameters({"parameters": {"a": {"string_value": "1"}}}) == {"a": "1"}
     assert model_parameters({}) == {}
+
+
+def test_the_decoder_is_named_for_the_load_log():
+    assert DecodeSettings().decoder == "DALI cpu decoder"
+    assert DecodeSettings(device_id=1).decoder == "DALI mixed decoder (nvJPEG) on GPU 1"

@@ -3,7 +3,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from python_backends.ort.model_config import ModelConfigError, model_file, parse_model_config
+from python_backends.ort.model_config import ModelConfigError, TensorRtSettings, model_file, parse_model_config
 
 
 def triton_config(**overrides):
@@ -57,3 +57,24 @@ def test_model_file_honours_default_model_filename():
     config = parse_model_config(triton_config(default_model_filename="detector.onnx", max_batch_size=0))
     assert not config.batched
     assert model_file(Path("/repo/face_detector"), "1", config) == Path("/repo/face_detector/1/detector.onnx")
+
+
+def _accelerator(name="tensorrt", **parameters):
+    return {"execution_accelerators": {"gpu_execution_accelerator": [{"name": name, "parameters": parameters}]}}
+
+
+def test_tensorrt_accelerator_uses_the_native_backend_keys():
+    assert parse_model_config(triton_config()).tensorrt is None
+    config = parse_model_config(triton_config(optimization=_accelerator(
+        precision_mode="FP16", trt_engine_cache_enable="true", trt_engine_cache_path="/var/cache/trt")))
+    assert config.tensorrt == TensorRtSettings(fp16=True, engine_cache_path="/var/cache/trt")
+    assert parse_model_config(triton_config(optimization=_accelerator())).tensorrt == TensorRtSettings()
+
+
+@pytest.mark.parametrize("optimization, problem", [
+    (_accelerator("openvino"), "unsupported GPU execution accelerator"),
+    (_accelerator(precision_mode="INT8"), "precision_mode"),
+])
+def test_unsupported_accelerators_are_refused(optimization, problem):
+    with pytest.raises(ModelConfigError, match=problem):
+        parse_model_config(triton_config(optimization=optimization))

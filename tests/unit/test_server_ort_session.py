@@ -4,7 +4,8 @@ import pytest
 from onnx import TensorProto, helper
 
 from python_backends.ort.model_config import ModelConfigError, OrtModelConfig, TensorSpec
-from python_backends.ort.session import CPU_PROVIDER, CUDA_PROVIDER, choose_providers, open_session
+from python_backends.ort.model_config import TensorRtSettings
+from python_backends.ort.session import CPU_PROVIDER, CUDA_PROVIDER, TENSORRT_PROVIDER, choose_providers, open_session
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +33,17 @@ def test_gpu_instances_get_cuda_on_their_device_when_ort_has_it():
     assert choose_providers("GPU", 1, available) == [(CUDA_PROVIDER, {"device_id": 1}), CPU_PROVIDER]
     assert choose_providers("CPU", 0, available) == [CPU_PROVIDER]
     assert choose_providers("GPU", 0, [CPU_PROVIDER]) == [CPU_PROVIDER]
+
+
+def test_tensorrt_comes_first_on_a_gpu_when_the_config_asks():
+    available = [TENSORRT_PROVIDER, CUDA_PROVIDER, CPU_PROVIDER]
+    settings = TensorRtSettings(fp16=True, engine_cache_path="/cache")
+    assert choose_providers("GPU", 0, available, settings) == [
+        (TENSORRT_PROVIDER, {"device_id": 0, "trt_fp16_enable": True, "trt_engine_cache_enable": True,
+                             "trt_engine_cache_path": "/cache"}),
+        (CUDA_PROVIDER, {"device_id": 0}), CPU_PROVIDER]
+    assert choose_providers("GPU", 0, available) == [(CUDA_PROVIDER, {"device_id": 0}), CPU_PROVIDER]
+    assert choose_providers("CPU", 0, available, settings) == [CPU_PROVIDER]
 
 
 def test_cpu_session_runs_the_graph_with_configured_threads(doubling_model):

@@ -5,7 +5,6 @@ from python_backends.decision import DecisionConfig
 from python_backends.verify.ensembles import Faces, FaceSignals
 from python_backends.verify.measure import (
     frame_measurements,
-    frontal_frames,
     id_face_count,
     id_photo_measurement,
     identity_similarities,
@@ -21,7 +20,7 @@ def faces(*sizes):
 
 
 def signals(yaw=0.0, pitch=0.0, eyes=0.3):
-    return FaceSignals((eyes, eyes), yaw, pitch, 0.05, 40.0)
+    return FaceSignals((eyes, eyes), yaw, pitch, 40.0)
 
 
 @pytest.mark.parametrize("sizes, counted", [((), 0), ((60,), 1), ((60, 55), 2), ((60, 25), 1), ((25, 60, 20), 1)])
@@ -54,21 +53,17 @@ def test_identity_of_no_frames():
     assert identity_similarities(np.zeros((0, 2))).shape == (0,)
 
 
-def test_frontal_open_eyed_frames_are_chosen_for_the_match():
-    clip = [signals(yaw=20), signals(yaw=1, eyes=0.05), signals(yaw=2), signals(yaw=-3, pitch=1), signals(yaw=9)]
-    assert frontal_frames(clip, 3) == [2, 3, 4]
-
-
 def test_reference_embedding_is_unit_length():
     assert np.linalg.norm(reference_embedding(np.array([[1.0, 0.0], [0.0, 1.0]]))) == pytest.approx(1.0)
 
 
 def test_frame_measurements_keep_counts_and_the_largest_face():
     clip = [faces(), faces(80), faces(50, 90)]
-    measured = frame_measurements(clip, {1: signals(yaw=4), 2: signals(yaw=7)}, {1: 0.9})
+    measured = frame_measurements(clip, {1: signals(yaw=4), 2: signals(yaw=7)}, {2: 0.1}, {1: 0.9})
     assert [m.face_count for m in measured] == [0, 1, 2]
     assert measured[0].face is None
     assert measured[1].face.identity_similarity == 0.9 and measured[1].face.yaw_deg == 4
+    assert measured[1].face.spoof_score is None and measured[2].face.spoof_score == 0.1
     assert measured[2].face.box.size_px == 90 and measured[2].face.identity_similarity is None
 
 

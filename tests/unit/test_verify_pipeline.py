@@ -38,8 +38,9 @@ ID_PHOTO = image(200)
 
 
 class FakeEnsembles:
-    def __init__(self, faces=None, fail=None, id_embedding=(1.0, 0.0)):
+    def __init__(self, faces=None, fail=None, id_embedding=(1.0, 0.0), spoof_score=0.05):
         self.faces = faces or {}
+        self.spoof_score = spoof_score
         self.fail = fail
         self.id_embedding = np.array(id_embedding)
         self.calls = []
@@ -55,11 +56,15 @@ class FakeEnsembles:
             raise InferenceFailed("detect", self.fail)
         return [self._face(blob) for blob in images]
 
-    async def liveness(self, images, boxes, landmarks):
-        self.calls.append(("liveness", len(images)))
+    async def signals(self, images, boxes, landmarks):
+        self.calls.append(("signals", len(images)))
         position = {blob: i for i, blob in enumerate(FRAMES)}
-        return [FaceSignals((EYES[position[b]],) * 2, YAW[position[b]], 0.0, 0.05, 50.0) if b in position
-                else FaceSignals((0.3, 0.3), 0.0, 0.0, 0.05, 50.0) for b in images]
+        return [FaceSignals((EYES[position[b]],) * 2, YAW[position[b]], 0.0, 50.0) if b in position
+                else FaceSignals((0.3, 0.3), 0.0, 0.0, 50.0) for b in images]
+
+    async def spoof(self, images, boxes, landmarks):
+        self.calls.append(("spoof", len(images)))
+        return np.full(len(images), self.spoof_score)
 
     async def embed(self, images, landmarks):
         self.calls.append(("embed", len(images)))
@@ -79,9 +84,19 @@ def test_genuine_request_batches_each_stage_once(tmp_path):
     outcome = run(ensembles, tmp_path)
     assert outcome.decision.decision is Verdict.ACCEPT, outcome.decision.reasons
     assert outcome.decision.match_score == pytest.approx(1.0)
-    assert sorted(ensembles.calls) == sorted([("detect", 1), ("detect", len(FRAMES)), ("liveness", len(FRAMES)),
-                                              ("liveness", 1), ("embed", len(FRAMES)), ("embed", 1)])
-    assert {"screen", "detect", "liveness_embed", "decide", "total"} <= set(outcome.timings_ms)
+    config = DecisionConfig()
+    extra = [count for name, count in ensembles.calls if name == "embed"][2:]  # frontal frames not in the sample
+    assert sorted(ensembles.calls) == sorted([("detect", 1), ("detect", len(FRAMES)), ("signals", len(FRAMES)),
+                                              ("signals", 1), ("embed", 1), ("embed", config.identity_frames),
+                                              ("spoof", config.spoof_frames)] + [("embed", n) for n in extra])
+    assert sum(extra) <= config.match_frames
+    assert {"screen", "detect", "signals", "spoof_embed", "decide", "total"} <= set(outcome.timings_ms)
+
+
+def test_the_scored_frames_decide_the_spoof_check(tmp_path):
+    outcome = run(FakeEnsembles(spoof_score=0.9), tmp_path)
+    assert outcome.decision.reasons == (Reason.SPOOF_SUSPECTED,)
+    assert outcome.decision.liveness.spoof_score == pytest.approx(0.9)
 
 
 def test_token_errors_stop_before_inference(tmp_path):

@@ -15,7 +15,9 @@ from python_backends.imaging.input_spec import DETECTOR_INPUT
 class TritonPythonModel:
     def initialize(self, args: dict[str, str]) -> None:
         spec = DETECTOR_INPUT.with_parameters(model_parameters(json.loads(args["model_config"])))
-        self._preprocessor = DetectPreprocessor(spec, DecodeSettings.from_triton(args))
+        settings = DecodeSettings.from_triton(args)
+        pb_utils.Logger.log_info(f"{args['model_instance_name']}: {settings.decoder}")
+        self._preprocessor = DetectPreprocessor(spec, settings)
 
     def execute(self, requests: list) -> list:
         groups = [[bytes(blob) for blob in pb_utils.get_input_tensor_by_name(request, "IMAGE").as_numpy().reshape(-1)]

@@ -16,7 +16,9 @@ from python_backends.imaging import DecodeSettings, model_parameters
 class TritonPythonModel:
     def initialize(self, args: dict[str, str]) -> None:
         spec = EMBEDDER_INPUT.with_parameters(model_parameters(json.loads(args["model_config"])))
-        self._preprocessor = EmbedPreprocessor(spec, DecodeSettings.from_triton(args))
+        settings = DecodeSettings.from_triton(args)
+        pb_utils.Logger.log_info(f"{args['model_instance_name']}: {settings.decoder}")
+        self._preprocessor = EmbedPreprocessor(spec, settings)
 
     def execute(self, requests: list) -> list:
         return [_response(result) for result in run_requests(requests, self._samples, self._preprocessor.run)]

@@ -1,4 +1,5 @@
-"""Triton adapter: landmarker + anti-spoofing outputs and CROP_META -> per-face liveness signals."""
+"""Triton adapter: landmarker + anti-spoofing outputs and CROP_META -> per-face liveness signals
+(spoof_score is optional: the face_signals ensemble leaves the anti-spoofing network out)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ class TritonPythonModel:
         responses = []
         for request in requests:
             try:
-                inputs = [pb_utils.get_input_tensor_by_name(request, name).as_numpy() for name in _INPUTS]
+                tensors = [pb_utils.get_input_tensor_by_name(request, name) for name in _INPUTS]
+                inputs = [None if tensor is None else tensor.as_numpy() for tensor in tensors]
                 signals = liveness_signals(*inputs, spoof_threshold=self._spoof_threshold)
                 responses.append(pb_utils.InferenceResponse(
                     output_tensors=[pb_utils.Tensor(name, array) for name, array in signals.as_outputs().items()]))

@@ -18,7 +18,9 @@ _OUTPUTS = ("LMK_INPUT", "SPOOF_INPUT", "CROP_META", "SHARPNESS")
 class TritonPythonModel:
     def initialize(self, args: dict[str, str]) -> None:
         crops = LivenessCrops.from_parameters(model_parameters(json.loads(args["model_config"])))
-        self._preprocessor = LivenessPreprocessor(crops, DecodeSettings.from_triton(args))
+        settings = DecodeSettings.from_triton(args)
+        pb_utils.Logger.log_info(f"{args['model_instance_name']}: {settings.decoder}")
+        self._preprocessor = LivenessPreprocessor(crops, settings)
 
     def execute(self, requests: list) -> list:
         return [_response(result) for result in run_requests(requests, self._samples, self._run)]

@@ -1,0 +1,227 @@
+"""`make gpu-check` (`python -m facegate.bench.gpu_check --device gpu`): facegate on a GPU node, in one run.
+
+1. starts `facegate serve --device DEVICE` (with --tensorrt: a copy of the repository whose ONNX models ask
+   for the TensorRT execution provider, FP16, engines cached in --engine-cache);
+2. placement, from the server's load log: every ONNX model instance runs on the expected execution
+   provider (CUDA, or TensorRT, first; the CPU alone with --device cpu) and every preprocessing instance
+   decodes where expected (DALI's nvJPEG mixed decoder on the GPU; DALI's CPU decoder with --device cpu);
+3. the served outputs (detect, liveness, embed, verify decisions) against the CPU path computed in this
+   process (ONNX Runtime CPU provider, DALI CPU decoder), within the tolerances in TOLERANCES;
+4. the benchmark at rising concurrency: verifications/s, frames/s, p50/p99, server CPU s per
+   verification and GPU memory in use.
+
+Exit status 0 only when every check passes. `--device cpu` runs the same code without a GPU (CI runs it
+with a short load).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from facegate_client.models import ModelsClient
+
+from facegate.bench.inprocess import ONNX_MODELS, InProcessEnsembles
+from facegate.bench.inprocess_runs import LocalVerifier
+from facegate.bench.local_server import local_server
+from facegate.bench.material import GENUINE_ACTIONS, Material, load_material
+from facegate.bench.served import measure_served
+from facegate.paths import MODEL_REPOSITORY
+from facegate.server import Device, RunningServer
+from facegate_client import ClientOptions, FacegateClient
+from python_backends.decision import DecisionConfig
+
+PREPROCESSING = ("detect_preprocess", "liveness_preprocess", "embed_preprocess")
+TOLERANCES = {
+    # nvJPEG and libjpeg-turbo decode the same JPEG a little differently, and GPU kernels sum in another
+    # order: the faces must agree to a few pixels and the signals to well below their decision margins.
+    "box and landmark px": 4.0,
+    "eye opening": 0.03,
+    "yaw / pitch deg": 3.0,
+    "spoof score": 0.05,
+    "embedding 1 - cosine": 0.02,
+}
+_ORT_LINE = re.compile(r"(\w+_\d+_\d+): \S+ on (\w+) device (\d+), providers \[([^\]]*)\]")
+_DECODER_LINE = re.compile(r'(\w+_\d+_\d+): (DALI [^\n"]*decoder[^\n"]*)')
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    passed: bool
+    detail: str
+
+
+def tensorrt_repository(source: Path, target: Path, engine_cache: Path) -> Path:
+    """`target`: `source` with the ONNX models' configs asking for TensorRT (FP16, engine cache), the
+    version directories linked, not copied."""
+    accelerator = (
+        'optimization { execution_accelerators { gpu_execution_accelerator : [ { name : "tensorrt"\n'
+        '  parameters { key: "precision_mode" value: "FP16" }\n'
+        '  parameters { key: "trt_engine_cache_enable" value: "true" }\n'
+        f'  parameters {{ key: "trt_engine_cache_path" value: "{engine_cache}" }} }} ] }} }}\n')
+    for model in sorted(path for path in source.iterdir() if (path / "config.pbtxt").is_file()):
+        (target / model.name).mkdir(parents=True)
+        config = (model / "config.pbtxt").read_text()
+        if model.name in ONNX_MODELS:
+            config += accelerator
+        (target / model.name / "config.pbtxt").write_text(config)
+        for version in (path for path in model.iterdir() if path.is_dir()):
+            (target / model.name / version.name).symlink_to(version.resolve())
+    return target
+
+
+def placement_checks(log: str, device: Device, tensorrt: bool) -> list[Check]:
+    """Each ONNX model's instances on the expected provider, each preprocessing model's decoder."""
+    on_gpu = device is Device.GPU
+    expected_provider = ("TensorrtExecutionProvider" if tensorrt else "CUDAExecutionProvider") if on_gpu \
+        else "CPUExecutionProvider"
+    checks = []
+    for model in ONNX_MODELS:
+        lines = [m for m in _ORT_LINE.finditer(log) if m.group(1).startswith(model + "_")]
+        firsts = [m.group(4).split(",")[0].strip().strip("'") for m in lines]
+        ok = bool(lines) and all(first == expected_provider for first in firsts)
+        detail = "; ".join(f"{m.group(1)} on {m.group(2)} {m.group(3)}: {m.group(4)}" for m in lines) or "no load line"
+        checks.append(Check(f"{model} runs on {expected_provider}", ok, detail))
+    expected_decoder = "nvJPEG" if on_gpu else "cpu decoder"
+    for model in PREPROCESSING:
+        lines = [m for m in _DECODER_LINE.finditer(log) if m.group(1).startswith(model + "_")]
+        ok = bool(lines) and all(expected_decoder in m.group(2) for m in lines)
+        detail = "; ".join(f"{m.group(1)}: {m.group(2)}" for m in lines) or "no load line"
+        checks.append(Check(f"{model} decodes with {expected_decoder}", ok, detail))
+    return checks
+
+
+def _within(name: str, difference: float) -> Check:
+    limit = TOLERANCES[name]
+    return Check(f"{name}: served vs CPU path", difference <= limit, f"max difference {difference:.4g} (<= {limit})")
+
+
+def output_checks(url: str, material: Material, local: InProcessEnsembles) -> list[Check]:
+    """The served detect / liveness / embed outputs against the same stages run on the CPU in this process,
+    on the genuine clip and the ID photo (each stage fed the served faces, so only that stage differs)."""
+    images = [material.id_photo, *material.genuine]
+    with ModelsClient(url, ClientOptions(timeout_s=120.0)) as models:
+        served_faces = models.detect(images)
+        local_faces = local.detect_now(images)
+        counts = [len(f) for f in served_faces], [f.count for f in local_faces]
+        checks = [Check("face counts: served vs CPU path", counts[0] == counts[1], f"{counts[0]} vs {counts[1]}")]
+        if counts[0] != counts[1] or 0 in counts[0]:
+            return checks
+        faces = [found[0] for found in served_faces]
+        boxes, landmarks = np.array([f.box for f in faces]), np.stack([f.landmarks for f in faces])
+        px = max(np.abs(boxes - np.stack([f.boxes[0] for f in local_faces])).max(),
+                 np.abs(landmarks - np.stack([f.landmarks[0] for f in local_faces])).max())
+        served_signals = models.liveness(images, faces)
+        local_signals = local.signals_now(images, boxes, landmarks)
+        local_spoof = local.spoof_now(images, boxes, landmarks)
+        served_embeddings = models.embed(images, list(landmarks))
+    local_embeddings = local.embed_now(images, landmarks)
+    eyes = np.abs(np.array([s.eye_opening for s in served_signals]) - [s.eye_opening for s in local_signals])
+    pose = np.abs(np.array([(s.yaw, s.pitch) for s in served_signals])
+                  - [(s.yaw_deg, s.pitch_deg) for s in local_signals])
+    spoof = np.abs(np.array([s.spoof_score for s in served_signals]) - local_spoof)
+    cosine = np.sum(served_embeddings * local_embeddings, axis=1)
+    return checks + [_within("box and landmark px", float(px)), _within("eye opening", float(np.nanmax(eyes))),
+                     _within("yaw / pitch deg", float(pose.max())), _within("spoof score", float(spoof.max())),
+                     _within("embedding 1 - cosine", float(1 - cosine.min()))]
+
+
+def decision_checks(url: str, material: Material, local: InProcessEnsembles) -> list[Check]:
+    """verify's decisions on the genuine, impostor and photo-attack requests: served = CPU path."""
+    cases = {"genuine": (material.id_photo, material.genuine),
+             "impostor": (material.impostor_id_photo, material.genuine),
+             "photo attack": (material.id_photo, material.photo_attack)}
+    checks = []
+    with FacegateClient(url, ClientOptions(timeout_s=300.0)) as client, \
+            LocalVerifier(local, DecisionConfig()) as verifier:
+        for name, (id_photo, frames) in cases.items():
+            token = client.challenge(mirrored=False, actions=list(GENUINE_ACTIONS)).token
+            served = client.verify(id_photo, frames, token)
+            served_codes = (_text(served.decision), [_text(code) for code in served.codes])
+            decision = verifier.decide(id_photo, frames)
+            local_codes = (decision.decision.value, [reason.value for reason in decision.reasons])
+            checks.append(Check(f"verify decision ({name}): served vs CPU path", served_codes == local_codes,
+                                f"{served_codes} vs {local_codes}"))
+    return checks
+
+
+def _text(value: object) -> str:
+    """A client enum's value, or the raw string the client keeps for a code it does not know."""
+    return str(getattr(value, "value", value))
+
+
+def gpu_memory_mib() -> str:
+    """Memory in use on each GPU (nvidia-smi), or '-' without one."""
+    if shutil.which("nvidia-smi") is None:
+        return "-"
+    out = subprocess.run(["nvidia-smi", "--query-gpu=memory.used", "--format=csv,noheader,nounits"],
+                         capture_output=True, text=True, timeout=30)
+    return "/".join(out.stdout.split()) if out.returncode == 0 else "-"
+
+
+def bench(server: RunningServer, material: Material, concurrency: Sequence[int], seconds: float,
+          warmup: float) -> None:
+    """Prints one table row per concurrency level as it is measured."""
+    print("| users | verifications/s | frames/s | p50 s | p99 s | server CPU s / verification | GPU memory MiB | "
+          "failed |\n| --- | --- | --- | --- | --- | --- | --- | --- |", flush=True)
+    for users in concurrency:
+        run = measure_served(server.grpc_url, server.pid, material, users, seconds, warmup)
+        print(f"| {users} | {run.verifications_per_s:.3f} | {run.verifications_per_s * material.frames:.1f} | "
+              f"{run.latency.p50_s:.3f} | {run.latency.p99_s:.3f} | {run.server_cpu_s_per_verification:.2f} | "
+              f"{gpu_memory_mib()} | {run.failures} |", flush=True)
+
+
+def _ints(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part.strip()]
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m facegate.bench.gpu_check", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--device", choices=[Device.GPU.value, Device.CPU.value], default=Device.GPU.value)
+    parser.add_argument("--tensorrt", action="store_true", help="TensorRT execution provider, FP16 (GPU only)")
+    parser.add_argument("--engine-cache", type=Path, default=Path.home() / ".cache" / "facegate" / "trt-engines",
+                        help="TensorRT engine cache directory (built engines are reused by later runs)")
+    parser.add_argument("--frames", type=int, default=16, help="frames per verification (8..48)")
+    parser.add_argument("--concurrency", type=_ints, default=[1, 2, 4, 8, 16, 32], help="users per bench level")
+    parser.add_argument("--seconds", type=float, default=20.0, help="measured time per level")
+    parser.add_argument("--warmup", type=float, default=5.0, help="unmeasured load before each level")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    device = Device(args.device)
+    material, local = load_material(args.frames), InProcessEnsembles()
+    with tempfile.TemporaryDirectory(prefix="facegate-gpu-check-") as scratch:
+        repository = MODEL_REPOSITORY
+        if args.tensorrt:
+            args.engine_cache.mkdir(parents=True, exist_ok=True)
+            repository = tensorrt_repository(MODEL_REPOSITORY, Path(scratch) / "models", args.engine_cache)
+        print(f"starting facegate serve --device {device.value}{' (TensorRT FP16)' if args.tensorrt else ''} ...",
+              flush=True)
+        with local_server(repository, device) as server:
+            checks = placement_checks(server.log.text(), device, args.tensorrt)
+            checks += output_checks(server.grpc_url, material, local)
+            checks += decision_checks(server.grpc_url, material, local)
+            for check in checks:
+                print(f"{'PASS' if check.passed else 'FAIL'}  {check.name}: {check.detail}", flush=True)
+            print(f"\nbench, {args.frames} frames + ID photo per verification, {args.seconds:.0f} s per level:",
+                  flush=True)
+            bench(server, material, args.concurrency, args.seconds, args.warmup)
+    failed = [check.name for check in checks if not check.passed]
+    print(f"\n{len(checks) - len(failed)}/{len(checks)} checks passed" + (f"; FAILED: {failed}" if failed else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
