@@ -18,7 +18,7 @@ import tritonclient.grpc as grpcclient
 
 from facegate import testdata
 from facegate_client import ModelsClient
-from tests.integration.file_scan import files_changed_since
+from tests.integration.file_scan import files_changed_since, fragments
 
 pytestmark = pytest.mark.integration
 
@@ -35,13 +35,6 @@ def _bytes_input(name: str, blobs: list[bytes]) -> grpcclient.InferInput:
 def _call(client: grpcclient.InferenceServerClient, model: str, inputs: dict[str, list[bytes]], output: str) -> dict:
     result = client.infer(model, [_bytes_input(k, v) for k, v in inputs.items()])
     return json.loads(result.as_numpy(output)[0])
-
-
-def _fragments(blob: bytes) -> list[bytes]:
-    """Distinctive pieces of an image's bytes, raw and in the textual forms a log might use."""
-    middle = blob[len(blob) // 2: len(blob) // 2 + 24]
-    import base64
-    return [middle, middle.hex().encode(), base64.b64encode(middle)[:24], repr(middle)[2:30].encode()]
 
 
 def test_no_biometric_data_in_logs_or_files(triton_server):
@@ -65,7 +58,7 @@ def test_no_biometric_data_in_logs_or_files(triton_server):
 
     log = triton_server.log.text_since(log_mark).encode()
     assert len(log) > 1000, "verbose log expected: the scan must have something to scan"
-    secrets_sent = [frag for blob in (id_photo, *frames, video) for frag in _fragments(blob)]
+    secrets_sent = [frag for blob in (id_photo, *frames, video) for frag in fragments(blob)]
     assert not [s for s in SIGNATURES + tuple(secrets_sent) if s in log]
     values = [f"{v:.5f}".encode() for v in embeddings[:, :8].ravel() if abs(v) > 0.01]
     assert not [v for v in values if v in log], "embedding values appear in the server log"
