@@ -1,4 +1,5 @@
-"""Locust user for facegate: the real client (challenge, then verify with real frames) in a realistic mix.
+"""Locust user for facegate: the real client (challenge, then verify with real frames or the recorded
+clip as a video) in a realistic mix.
 
 Run through `make loadtest` / `python -m facegate.bench.loadtest`, which sets the host (gRPC
 `host:port`, or several separated by commas: the client fails over between them),
@@ -70,10 +71,10 @@ class FacegateUser(User):
                                                                            actions=list(GENUINE_ACTIONS)))
         if challenge is None:
             return
-        id_photo, frames = case.inputs(_material)
+        id_photo, clip = case.inputs(_material)
 
         def verify():
-            result = self.client.verify(id_photo, frames, challenge.token)
+            result = self.client.verify(id_photo, token=challenge.token, **clip)
             if problem := unexpected(case, result):
                 raise AssertionError(problem)
             return result

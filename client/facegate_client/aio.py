@@ -54,15 +54,18 @@ class AsyncFacegateClient(ClientCore):
     async def verify(
         self,
         id_photo: bytes,
-        frames: Sequence[bytes] | str | os.PathLike,
-        token: str,
+        frames: Sequence[bytes] | str | os.PathLike | None = None,
+        token: str | None = None,
         request_id: str | None = None,
         return_embeddings: bool = False,
         timeout: float | None = None,
+        video: bytes | None = None,
     ) -> VerificationResult:
         """See FacegateClient.verify."""
-        frames = await asyncio.to_thread(clip_frames, frames, self.options.limits)  # a video decodes off the loop
-        return await self._run(self._verify_call(id_photo, frames, token, request_id, return_embeddings), timeout)
+        if frames is not None:  # a video file path decodes off the loop
+            frames = await asyncio.to_thread(clip_frames, frames, self.options.limits)
+        return await self._run(self._verify_call(id_photo, frames, video, token, request_id, return_embeddings),
+                               timeout)
 
     async def health(self, timeout: float | None = None) -> Health:
         """See FacegateClient.health."""

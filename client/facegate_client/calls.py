@@ -60,12 +60,14 @@ def challenge_call(mirrored: bool, actions: Sequence[str] | None, request_id: st
 
 
 def verify_call(
-    id_photo: bytes, frames: Sequence[bytes], token: str, request_id: str, return_embeddings: bool
+    id_photo: bytes, frames: Sequence[bytes] | None, video: bytes | None, token: str, request_id: str,
+    return_embeddings: bool
 ) -> Call:
-    """Not idempotent: the server spends the token on the first attempt that reaches it."""
+    """Not idempotent: the server spends the token on the first attempt that reaches it. The clip goes
+    as FRAMES (encoded images) or as VIDEO (the recorded file, decoded by the server)."""
     inputs = [
         _bytes_tensor("ID_PHOTO", [id_photo]),
-        _bytes_tensor("FRAMES", frames),
+        _bytes_tensor("VIDEO", [video]) if video is not None else _bytes_tensor("FRAMES", frames),
         _bytes_tensor("TOKEN", [token.encode("ascii")]),
         _json_tensor("OPTIONS", {"return_embeddings": bool(return_embeddings), "request_id": request_id}),
     ]

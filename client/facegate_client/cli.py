@@ -56,8 +56,11 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--device", metavar="REF", help="bind the challenge to this device reference")
     verify.add_argument("--id-photo", type=Path, required=True, metavar="FILE", help="JPEG, PNG or BMP")
     clip = verify.add_mutually_exclusive_group(required=True)
-    clip.add_argument("--video", type=Path, metavar="FILE", help="selfie clip (MP4...; needs PyAV: pip install av)")
+    clip.add_argument("--video", type=Path, metavar="FILE",
+                      help="selfie clip as recorded (MP4/H.264 or WebM/VP8-VP9), decoded by the server")
     clip.add_argument("--frames", type=Path, nargs="+", metavar="FILE", help="selfie clip as images, in time order")
+    verify.add_argument("--decode-locally", action="store_true",
+                        help="fallback: decode --video here (needs PyAV: pip install av) and send ~10 frames/s")
     verify.add_argument("--token", help="a token from `facegate challenge` (default: get a fresh challenge)")
     verify.add_argument("--request-id", metavar="ID", help="echoed in the result; default: a new UUID")
     for command in (challenge, verify, health):
@@ -126,6 +129,11 @@ def describe_result(result: VerificationResult) -> str:
                      f"performed {', '.join(performed) or '-'}; "
                      f"blinks {live.get('blink_count')}; yaw range {live.get('yaw_range')}; "
                      f"spoof {result.spoof_score} (threshold {live.get('spoof_threshold')})")
+    video = result.raw.get("video")
+    if isinstance(video, dict):
+        lines.append(f"video: {video.get('codec')} {video.get('width')}x{video.get('height')}, "
+                     f"{video.get('decoded_frames')} frames at {video.get('fps')} fps decoded, "
+                     f"{len(video.get('frames', []))} analysed")
     timings = result.raw.get("timings_ms")
     total = timings.get("total") if isinstance(timings, dict) else None
     elapsed = f"  ({total:.0f} ms)" if isinstance(total, (int, float)) else ""
@@ -138,8 +146,11 @@ def describe_health(health: Health) -> str:
                      + (f" ({endpoint.error})" if endpoint.error else "") for endpoint in health.endpoints)
 
 
-def _clip(args: argparse.Namespace) -> list[bytes] | Path:
-    return args.video if args.video is not None else [_read(path) for path in args.frames]
+def _clip(args: argparse.Namespace) -> dict[str, Any]:
+    """verify's clip arguments: the video file's bytes, or frames (images, or a path decoded here)."""
+    if args.video is None:
+        return {"frames": [_read(path) for path in args.frames]}
+    return {"frames": args.video} if args.decode_locally else {"video": _read(args.video)}
 
 
 def run(args: argparse.Namespace, out) -> int:
@@ -156,10 +167,10 @@ def run(args: argparse.Namespace, out) -> int:
             print(json.dumps(challenge_document(challenge), indent=2) if args.json else describe_challenge(challenge),
                   file=out)
             return 0
-        id_photo, frames = _read(args.id_photo), _clip(args)
+        id_photo, clip = _read(args.id_photo), _clip(args)
         token = args.token or client.challenge(args.mirrored, args.actions, timeout=args.timeout,
                                                subject=args.subject, device=args.device).token
-        result = client.verify(id_photo, frames, token, request_id=args.request_id, timeout=args.timeout)
+        result = client.verify(id_photo, token=token, request_id=args.request_id, timeout=args.timeout, **clip)
         print(json.dumps(dict(result.raw), indent=2) if args.json else describe_result(result), file=out)
         return 0
 

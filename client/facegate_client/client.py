@@ -54,17 +54,20 @@ class FacegateClient(ClientCore):
     def verify(
         self,
         id_photo: bytes,
-        frames: Sequence[bytes] | str | os.PathLike,
-        token: str,
+        frames: Sequence[bytes] | str | os.PathLike | None = None,
+        token: str | None = None,
         request_id: str | None = None,
         return_embeddings: bool = False,
         timeout: float | None = None,
+        video: bytes | None = None,
     ) -> VerificationResult:
-        """`frames`: the clip's encoded frames in time order, or a video file's path (decoded here with
-        PyAV, about 10 frames per second). Sent at most once to a node that may run it: on Unavailable
-        or DeadlineExceeded, get a new challenge."""
-        frames = clip_frames(frames, self.options.limits)
-        return self._run(self._verify_call(id_photo, frames, token, request_id, return_embeddings), timeout)
+        """The clip, exactly one of: `video`, the recorded MP4/WebM file's bytes, sent as they are (the
+        server decodes every frame and chooses which to analyse); `frames`, encoded frames in time
+        order; or, as a fallback, `frames` = a video file's path, decoded here with PyAV at about 10
+        frames per second. Sent at most once to a node that may run it: on Unavailable or
+        DeadlineExceeded, get a new challenge."""
+        frames = None if frames is None else clip_frames(frames, self.options.limits)
+        return self._run(self._verify_call(id_photo, frames, video, token, request_id, return_embeddings), timeout)
 
     def health(self, timeout: float | None = None) -> Health:
         """Asks every node whether it is ready, and updates the rotation with the answers."""

@@ -108,10 +108,11 @@ class ClientCore:
         return challenge_call(mirrored, actions, request_id_or_new(request_id), subject, device)
 
     def _verify_call(
-        self, id_photo: bytes, frames: Sequence[bytes], token: str, request_id: str | None, return_embeddings: bool
+        self, id_photo: bytes, frames: Sequence[bytes] | None, video: bytes | None, token: str,
+        request_id: str | None, return_embeddings: bool
     ) -> Call:
-        check_verify_request(id_photo, frames, token, self.options.limits)
-        return verify_call(id_photo, frames, token, request_id_or_new(request_id), return_embeddings)
+        check_verify_request(id_photo, frames, video, token, self.options.limits)
+        return verify_call(id_photo, frames, video, token, request_id_or_new(request_id), return_embeddings)
 
     def _health_timeout(self, timeout: float | None) -> float:
         return min(timeout or self.options.probe_timeout_s, self.options.timeout_s)

@@ -94,7 +94,8 @@ class EndpointPool:
             node.next_probe_at = self._clock() + self._backoff(node)
 
     def _backoff(self, node: _Node) -> float:
-        return min(self._probe_interval_s * 2 ** max(node.failures - 1, 0), self._max_probe_interval_s)
+        # The exponent is capped: 2 ** 1100 does not fit a float, and a node down for long fails often.
+        return min(self._probe_interval_s * 2.0 ** min(max(node.failures - 1, 0), 64), self._max_probe_interval_s)
 
     def _node(self, url: str) -> _Node:
         return next(node for node in self._nodes if node.url == url)

@@ -13,6 +13,8 @@ from facegate_client.errors import InvalidInput
 from facegate_client.results import Action
 
 _MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"BM")
+_EBML = b"\x1a\x45\xdf\xa3"  # WebM
+_MP4_BOXES = (b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip")
 _TOKEN = re.compile(r"v1\.[A-Za-z0-9_-]{1,32}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
@@ -22,6 +24,7 @@ class Limits:
     max_image_bytes: int = 8 * 1024 * 1024
     min_frames: int = 8
     max_frames: int = 64
+    max_video_bytes: int = 16 * 1024 * 1024
     max_token_chars: int = 1024
 
 
@@ -44,6 +47,16 @@ def check_frames(frames: object, limits: Limits) -> None:
         raise InvalidInput(f"frames: {len(frames)} frames, {limits.min_frames} to {limits.max_frames} required")
     for index, frame in enumerate(frames):
         check_image(f"frames[{index}]", frame, limits)
+
+
+def check_video(video: object, limits: Limits) -> None:
+    if not isinstance(video, (bytes, bytearray, memoryview)):
+        raise InvalidInput(f"video: expected the clip's bytes (MP4 or WebM), got {type(video).__name__}")
+    if len(video) > limits.max_video_bytes:
+        raise InvalidInput(f"video: {len(video)} bytes, more than the {limits.max_video_bytes} allowed")
+    head = bytes(video[:8])
+    if not (head.startswith(_EBML) or head[4:8] in _MP4_BOXES):
+        raise InvalidInput("video: not an MP4 or WebM clip")
 
 
 def check_token(token: object, limits: Limits) -> None:
@@ -82,7 +95,13 @@ def check_request_id(request_id: object) -> None:
         raise InvalidInput("request_id: 1 to 64 characters from A-Z a-z 0-9 . _ : -")
 
 
-def check_verify_request(id_photo: object, frames: object, token: object, limits: Limits) -> None:
+def check_verify_request(id_photo: object, frames: object, video: object, token: object, limits: Limits) -> None:
+    """Exactly one of `frames` and `video`."""
     check_image("id_photo", id_photo, limits)
-    check_frames(frames, limits)
+    if (frames is None) == (video is None):
+        raise InvalidInput("send the clip as frames or as a video, exactly one of them")
+    if video is not None:
+        check_video(video, limits)
+    else:
+        check_frames(frames, limits)
     check_token(token, limits)

@@ -63,7 +63,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         rate = max(run.verifications_per_s for run in served) / 2
         print(f"(b) served, open loop at half the saturation throughput: {rate:.3f}/s ...", flush=True)
         half_load = measure_open_loop(server.grpc_url, server.pid, material, rate, args.seconds, args.warmup)
-    results = BenchResults(args.frames, limit, inprocess, naive, served, half_load, (load_at_start, os.getloadavg()[0]))
+        video = []
+        saturating = max(served, key=lambda run: run.verifications_per_s).concurrency
+        for concurrency in sorted({min(args.concurrency), saturating}):
+            print(f"(v) served, the clip as an MP4, {concurrency} concurrent users ...", flush=True)
+            video.append(measure_served(server.grpc_url, server.pid, material, concurrency, args.seconds,
+                                        args.warmup, video=True))
+    results = BenchResults(args.frames, limit, inprocess, naive, served, half_load,
+                           (load_at_start, os.getloadavg()[0]), video, material.upload_bytes(False),
+                           material.upload_bytes(True))
     report = markdown(results, time.strftime("%Y-%m-%d %H:%M"))
     args.out_dir.mkdir(parents=True, exist_ok=True)
     (args.out_dir / "benchmark.md").write_text("# facegate benchmark (`make bench`)\n\n" + report)

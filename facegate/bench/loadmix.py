@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from facegate.bench.material import Material
 
@@ -12,16 +13,18 @@ from facegate.bench.material import Material
 class LoadCase:
     name: str
     weight: int  # relative frequency in the mix
-    inputs: Callable[[Material], tuple[bytes, tuple[bytes, ...]]]  # (ID photo, frames)
+    inputs: Callable[[Material], tuple[bytes, dict[str, Any]]]  # (ID photo, verify's clip: frames= or video=)
     decision: str
     first_reason: str | None  # the reason code that must come first; None for ACCEPT
 
 
 CASES: dict[str, LoadCase] = {case.name: case for case in (
-    LoadCase("genuine", 14, lambda m: (m.id_photo, m.genuine), "ACCEPT", None),
-    LoadCase("impostor", 2, lambda m: (m.impostor_id_photo, m.genuine), "REJECT", "FACE_MISMATCH"),
-    LoadCase("photo_attack", 2, lambda m: (m.id_photo, m.photo_attack), "REJECT", "STATIC_SEQUENCE"),
-    LoadCase("corrupt_frame", 2, lambda m: (m.id_photo, m.corrupt), "RETRY", "IMAGE_CORRUPT"),
+    LoadCase("genuine", 10, lambda m: (m.id_photo, {"frames": m.genuine}), "ACCEPT", None),
+    LoadCase("genuine_video", 6, lambda m: (m.id_photo, {"video": m.genuine_video}), "ACCEPT", None),
+    LoadCase("impostor", 2, lambda m: (m.impostor_id_photo, {"frames": m.genuine}), "REJECT", "FACE_MISMATCH"),
+    LoadCase("photo_attack", 2, lambda m: (m.id_photo, {"frames": m.photo_attack}), "REJECT", "STATIC_SEQUENCE"),
+    LoadCase("corrupt_frame", 2, lambda m: (m.id_photo, {"frames": m.corrupt}), "RETRY", "IMAGE_CORRUPT"),
+    LoadCase("truncated_video", 1, lambda m: (m.id_photo, {"video": m.truncated_video}), "RETRY", "VIDEO_TRUNCATED"),
 )}
 
 

@@ -3,12 +3,16 @@
 Genuine: `turns_video` frames 374-468 (a blink, then a turn to the subject's right), the ID photo its
 frame 260 as a 102x126 JPEG q30 chip stand-in (as tests/integration/test_verify.py). Impostor: the same
 clip against another person's photo. Photo attack: a still frame moved slightly in front of the camera.
-Bad input: a truncated frame (its header is valid, the decoder refuses it: IMAGE_CORRUPT).
+Bad input: a truncated frame (its header is valid, the decoder refuses it: IMAGE_CORRUPT). Video: the
+whole genuine clip (96 frames at 23.98 fps) as the phone would send it, H.264 at 1 Mbit/s in an MP4,
+and the same MP4 cut in half (VIDEO_TRUNCATED).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -17,6 +21,7 @@ from facegate import testdata
 
 GENUINE_ACTIONS = ("blink", "turn_right")
 _CLIP_START, _CLIP_END, _BLINK = 374, 470, 386  # the turn is at frames 450-468
+_CLIP_FPS = Fraction(24000, 1001)
 
 
 @dataclass(frozen=True)
@@ -26,10 +31,20 @@ class Material:
     impostor_id_photo: bytes
     photo_attack: tuple[bytes, ...]
     corrupt: tuple[bytes, ...]
+    genuine_video: bytes
+    truncated_video: bytes
 
     @property
     def frames(self) -> int:
         return len(self.genuine)
+
+    def genuine_clip(self, video: bool) -> dict[str, Any]:
+        """verify's clip argument for the genuine clip: the MP4 (`video`) or the frames."""
+        return {"video": self.genuine_video} if video else {"frames": self.genuine}
+
+    def upload_bytes(self, video: bool) -> int:
+        """Bytes a genuine verification sends: the ID photo and the clip."""
+        return len(self.id_photo) + (len(self.genuine_video) if video else sum(map(len, self.genuine)))
 
 
 def clip_indices(frames: int) -> list[int]:
@@ -57,4 +72,6 @@ def load_material(frames: int = 16) -> Material:
     genuine = tuple(testdata.encode(video[i]) for i in clip_indices(frames))
     id_photo = testdata.chip_photo(video[260], left=295)
     corrupt = genuine[:3] + (genuine[3][: len(genuine[3]) // 3],) + genuine[4:]  # a valid header, cut data
-    return Material(id_photo, genuine, testdata.read("obama"), _moved_photo(video[260], frames), corrupt)
+    clip = testdata.encode_clip(video[_CLIP_START:_CLIP_END], fps=_CLIP_FPS)
+    return Material(id_photo, genuine, testdata.read("obama"), _moved_photo(video[260], frames), corrupt, clip,
+                    clip[: len(clip) // 2])

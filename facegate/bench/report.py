@@ -21,6 +21,9 @@ class BenchResults:
     served: list[ServedRun]  # closed loop, by concurrency
     half_load: ServedRun  # open loop at half the saturation throughput
     load_average: tuple[float, float]  # the machine's 1-minute load average as the run started and ended
+    video: list[ServedRun]  # closed loop, the genuine clip sent as its MP4 (1 user and saturation's concurrency)
+    frames_upload_bytes: int  # sent per genuine verification: ID photo + frames
+    video_upload_bytes: int  # ID photo + MP4
 
     @property
     def saturation(self) -> ServedRun:
@@ -92,6 +95,7 @@ def markdown(results: BenchResults, when: str) -> str:
                      f"{_percentiles(run.latency)} | "
                      f"{_f(run.server_cpu_s_per_verification)} (server) | {_decisions(run.decisions)}"
                      f"{f', {run.failures} failed' if run.failures else ''} |")
+    lines += _clip_rows(results)
     lines += ["", "### Targets", "", "| figure | value | target | met |", "| --- | --- | --- | --- |"]
     for name, value in results.ratios().items():
         met = target_met(name, value)
@@ -104,6 +108,27 @@ def markdown(results: BenchResults, when: str) -> str:
     for usage in results.saturation.processes:
         lines.append(f"| {usage.name} | {_f(usage.cpu_s, 1)} | {_f(usage.peak_rss_mb, 0)} |")
     return "\n".join(lines) + "\n"
+
+
+def _clip_rows(results: BenchResults) -> list[str]:
+    """The same genuine clip sent as frames or as the recorded MP4 (the server decodes and picks frames)."""
+    lines = ["", "### Frames or video: the genuine clip sent as frames or as its MP4", "",
+             "| clip sent as | load | verifications/s | p50 s | p95 s | p99 s | server CPU s / verification | "
+             "bytes sent / verification | verify peak RSS MiB | decisions |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    frames_runs = {run.concurrency: run for run in results.served}
+    for video_run in results.video:
+        for run, sent in ((frames_runs.get(video_run.concurrency), f"{results.frames} frames (JPEG)"),
+                          (video_run, "MP4 (H.264, 96 frames, 23.98 fps)")):
+            if run is None:
+                continue
+            size = results.video_upload_bytes if run.video else results.frames_upload_bytes
+            verify_rss = max((p.peak_rss_mb for p in run.processes if p.name.startswith("verify_")), default=float("nan"))
+            lines.append(f"| {sent} | {run.load} | {_f(run.verifications_per_s, 3)} | {_percentiles(run.latency)} | "
+                         f"{_f(run.server_cpu_s_per_verification)} | {size:,} | {_f(verify_rss, 0)} | "
+                         f"{_decisions(run.decisions)}"
+                         f"{f', {run.failures} failed' if run.failures else ''} |")
+    return lines
 
 
 def _percentiles(latency: LatencyStats) -> str:

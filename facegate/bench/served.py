@@ -40,6 +40,7 @@ class ServedRun:
 
     concurrency: int | None
     rate_per_s: float | None
+    video: bool  # the clip went as the MP4, not as frames
     seconds: float
     verifications_per_s: float
     latency: LatencyStats
@@ -62,12 +63,13 @@ class _Tally:
     failures: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def verify(self, client: FacegateClient, material: Material) -> None:
-        """One challenge + verification of the genuine clip; the verify call's latency is counted."""
+    def verify(self, client: FacegateClient, material: Material, video: bool) -> None:
+        """One challenge + verification of the genuine clip (as frames, or as the MP4 when `video`);
+        the verify call's latency is counted."""
         try:
             token = client.challenge(mirrored=False, actions=list(GENUINE_ACTIONS)).token
             started = time.monotonic()
-            result = client.verify(material.id_photo, material.genuine, token)
+            result = client.verify(material.id_photo, token=token, **material.genuine_clip(video))
             elapsed = time.monotonic() - started
         except Exception as error:  # noqa: BLE001 - counted and reported, the run goes on
             with self.lock:
@@ -84,7 +86,7 @@ def _client(url: str, in_flight: int) -> FacegateClient:
 
 
 def _run(server_pid: int, load: Callable[[_Tally, float], None], concurrency: int | None, rate_per_s: float | None,
-         warmup_s: float, seconds: float) -> ServedRun:
+         warmup_s: float, seconds: float, video: bool = False) -> ServedRun:
     """`load(tally, seconds)` after `warmup_s` of it; the calls still running at the end finish and count,
     over the whole elapsed time. Also the server's CPU time and peak memory meanwhile."""
     if warmup_s > 0:
@@ -95,14 +97,15 @@ def _run(server_pid: int, load: Callable[[_Tally, float], None], concurrency: in
         load(tally, seconds)
         elapsed = time.monotonic() - started
     done = len(tally.latencies)
-    return ServedRun(concurrency, rate_per_s, elapsed, done / elapsed, LatencyStats.of(tally.latencies),
+    return ServedRun(concurrency, rate_per_s, video, elapsed, done / elapsed, LatencyStats.of(tally.latencies),
                      len(tally.failures), tally.decisions,
                      sampler.total_cpu_s() / done if done else float("nan"), sampler.usage())
 
 
 def measure_served(url: str, server_pid: int, material: Material, concurrency: int, seconds: float,
-                   warmup_s: float = 0.0) -> ServedRun:
-    """Verifications per second and latency of `concurrency` users who start calls for `seconds`."""
+                   warmup_s: float = 0.0, video: bool = False) -> ServedRun:
+    """Verifications per second and latency of `concurrency` users who start calls for `seconds`
+    (sending the clip as the MP4 when `video`)."""
     with _client(url, concurrency) as client:
 
         def closed_loop(tally: _Tally, duration: float) -> None:
@@ -110,7 +113,7 @@ def measure_served(url: str, server_pid: int, material: Material, concurrency: i
 
             def user() -> None:
                 while time.monotonic() < stop_at:
-                    tally.verify(client, material)
+                    tally.verify(client, material, video)
 
             users = [threading.Thread(target=user) for _ in range(concurrency)]
             for thread in users:
@@ -118,7 +121,7 @@ def measure_served(url: str, server_pid: int, material: Material, concurrency: i
             for thread in users:
                 thread.join()
 
-        return _run(server_pid, closed_loop, concurrency, None, warmup_s, seconds)
+        return _run(server_pid, closed_loop, concurrency, None, warmup_s, seconds, video)
 
 
 def measure_open_loop(url: str, server_pid: int, material: Material, rate_per_s: float, seconds: float,
@@ -130,7 +133,7 @@ def measure_open_loop(url: str, server_pid: int, material: Material, rate_per_s:
             started, calls = time.monotonic(), []
             for k in range(max(1, round(duration * rate_per_s))):
                 time.sleep(max(0.0, started + k / rate_per_s - time.monotonic()))
-                calls.append(pool.submit(tally.verify, client, material))
+                calls.append(pool.submit(tally.verify, client, material, False))
             for call in calls:
                 call.result()
 

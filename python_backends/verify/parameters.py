@@ -7,7 +7,7 @@ from dataclasses import fields
 from typing import TypeVar
 
 T = TypeVar("T")
-_CASTS = {"int": int, "float": float, "bool": lambda text: text.strip().lower() in ("1", "true", "yes")}
+_CASTS = {"int": int, "float": float, "str": str, "bool": lambda text: text.strip().lower() in ("1", "true", "yes")}
 
 
 def from_parameters(cls: type[T], params: Mapping[str, str], **fixed) -> T:

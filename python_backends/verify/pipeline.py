@@ -1,6 +1,8 @@
 """One verification: token, request screening, then inference in three stages with early exits.
 
-1. redeem the token (spends it) and screen the request from image headers: no inference on error;
+1. redeem the token (spends it); a VIDEO upload is then checked, decoded and screened, and its chosen
+   frames stand in for FRAMES (python_backends/video); screen the request from image headers: no
+   inference on error;
 2. detect faces in the clip and the ID photo (two concurrent calls: one batch of all frames, and
    the ID photo alone); stop when a face count already decides (no face, several faces);
 3. the cheap signals (landmarks -> eyes, pose; sharpness) of the largest face of every frame with a
@@ -15,6 +17,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from dataclasses import dataclass, field
 
@@ -35,6 +38,8 @@ from python_backends.decision import (
 from python_backends.verify.ensembles import Ensembles, Faces, InferenceFailed
 from python_backends.verify.frame_selection import frontal_frames, spread_sample
 from python_backends.verify.image_facts import image_facts
+from python_backends.video import VideoProblem
+from python_backends.video.clip_frames import ChosenFrames, ClipFrames
 from python_backends.verify.measure import (
     frame_measurements,
     id_face_count,
@@ -49,6 +54,7 @@ class VerifyInputs:
     id_photo: bytes
     frames: tuple[bytes, ...]
     token: str
+    video: bytes | None = None  # instead of frames
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,7 @@ class Outcome:
     embeddings: Embeddings | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
     attempt: AttemptRecord = AttemptRecord()
+    clip: ChosenFrames | None = None  # a VIDEO upload: the frames the decision's frame numbers index
 
 
 class _Stopwatch:
@@ -82,8 +89,9 @@ class _Stopwatch:
 
 
 class Verification:
-    def __init__(self, verifier: ChallengeVerifier, config: DecisionConfig, ensembles: Ensembles):
-        self._verifier, self._config, self._ensembles = verifier, config, ensembles
+    def __init__(self, verifier: ChallengeVerifier, config: DecisionConfig, ensembles: Ensembles,
+                 clips: ClipFrames | None = None):
+        self._verifier, self._config, self._ensembles, self._clips = verifier, config, ensembles, clips
 
     async def run(self, inputs: VerifyInputs) -> Outcome:
         watch = _Stopwatch()
@@ -91,9 +99,18 @@ class Verification:
             redeemed: Challenge | TokenError = self._verifier.redeem(inputs.token)
         except TokenError as error:
             redeemed = error
-        decision = screen(redeemed, image_facts(inputs.id_photo), [image_facts(f) for f in inputs.frames],
-                          self._config)
-        watch.lap("screen")
+        clip, decision = None, None
+        if inputs.video is not None and not isinstance(redeemed, TokenError):
+            try:
+                clip = await self._clips.choose(inputs.video)
+                inputs = dataclasses.replace(inputs, frames=clip.frames)
+            except VideoProblem as problem:
+                decision = Decision.from_reasons([problem.reason])
+            watch.lap("video")
+        if decision is None:
+            decision = screen(redeemed, image_facts(inputs.id_photo), [image_facts(f) for f in inputs.frames],
+                              self._config)
+            watch.lap("screen")
         if decision is not None:
             outcome = Outcome(decision)
         else:
@@ -105,7 +122,7 @@ class Verification:
                 outcome = Outcome(Decision.from_reasons([Reason.IMAGE_CORRUPT]))
         if isinstance(redeemed, Challenge):
             outcome.attempt = self._verifier.record(redeemed, outcome.decision.decision, outcome.decision.reasons)
-        outcome.timings_ms = watch.total()
+        outcome.timings_ms, outcome.clip = watch.total(), clip
         return outcome
 
     async def _infer(self, challenge: Challenge, inputs: VerifyInputs, watch: _Stopwatch) -> Outcome:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from python_backends.decision import ActionEvent, Decision, IssuedChallenge
 from python_backends.verify.pipeline import Outcome
+from python_backends.video.clip_frames import ChosenFrames
 
 
 def event_document(event: ActionEvent) -> dict:
@@ -38,6 +39,13 @@ def _liveness(decision: Decision) -> dict | None:
     }
 
 
+def _video(clip: ChosenFrames) -> dict:
+    """What the server decoded and which frames it chose: `liveness` frame numbers index `frames`."""
+    return {"codec": clip.codec, "width": clip.width, "height": clip.height, "rotation_deg": clip.rotation_deg,
+            "decoded_frames": clip.decoded_frames, "fps": clip.fps, "frames": list(clip.frame_numbers),
+            "times_s": list(clip.times_s)}
+
+
 def result_document(outcome: Outcome, request_id: str, models: Mapping[str, str], with_embeddings: bool,
                     decision_only: bool = False) -> dict:
     """`decision_only`: the decision, reason codes and request id alone (no scores, no evidence), for
@@ -59,6 +67,8 @@ def result_document(outcome: Outcome, request_id: str, models: Mapping[str, str]
         "models": dict(models),
         "timings_ms": outcome.timings_ms,
     }
+    if outcome.clip is not None:
+        document["video"] = _video(outcome.clip)
     if with_embeddings and outcome.embeddings is not None:
         document["embeddings"] = {"id_photo": outcome.embeddings.id_photo.tolist(),
                                   "live": outcome.embeddings.live.tolist()}

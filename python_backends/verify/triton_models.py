@@ -37,7 +37,10 @@ from python_backends.verify.reload_metrics import ReloadGauge
 from python_backends.verify.request import ChallengeRequest, RequestError, VerifyOptions, token_text
 from python_backends.verify.response import challenge_document, result_document
 from python_backends.verify.settings import ServiceSettings
-from python_backends.verify.triton_ensembles import TritonEnsembles
+from python_backends.video import VideoSettings
+from python_backends.video.clip_frames import ClipFrames
+from python_backends.video.decoders import choose_decoder, visible_gpus
+from python_backends.video.triton_ensembles import TritonClipEnsembles
 
 ENSEMBLE_MAX_BATCH = 64
 SPLIT_PARAMETER = "ensemble_request_split"
@@ -104,12 +107,15 @@ class VerifyModel:
         settings = ServiceSettings.from_environ()
         params = model_parameters(json.loads(args["model_config"]))
         split = int(params.pop(SPLIT_PARAMETER, "1"))
+        video = VideoSettings.take_parameters(params)
         config = from_parameters(DecisionConfig, params)
         if config.max_frames > ENSEMBLE_MAX_BATCH:
             raise ValueError(f"max_frames {config.max_frames} exceeds the ensembles' max batch {ENSEMBLE_MAX_BATCH}")
         verifier = ChallengeVerifier(settings.keyring, open_token_store(settings.token_store),
                                      attempts=settings.attempts)
-        self._verification = Verification(verifier, config, TritonEnsembles(split))
+        ensembles = TritonClipEnsembles(split)
+        clips = ClipFrames(video, config, ensembles, choose_decoder(video, visible_gpus()))
+        self._verification = Verification(verifier, config, ensembles, clips)
         self._allow_embeddings = settings.allow_embeddings
         self._decision_only = settings.decision_only
         self._models = model_versions(Path(args["model_repository"]).parent)
@@ -129,8 +135,11 @@ class VerifyModel:
         try:
             options = VerifyOptions.from_json(_one(request, "OPTIONS"))
             request_id = options.request_id or request_id
-            inputs = VerifyInputs(_one(request, "ID_PHOTO") or b"", tuple(_bytes(request, "FRAMES") or ()),
-                                  token_text(_one(request, "TOKEN") or b""))
+            frames, video = _bytes(request, "FRAMES"), _one(request, "VIDEO")
+            if frames is not None and video is not None:
+                raise RequestError("send FRAMES or VIDEO, not both")
+            inputs = VerifyInputs(_one(request, "ID_PHOTO") or b"", tuple(frames or ()),
+                                  token_text(_one(request, "TOKEN") or b""), video)
             outcome = await self._verification.run(inputs)
         except RequestError as error:
             self._metrics.failed("invalid_request")

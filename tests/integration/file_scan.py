@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 from pathlib import Path
 
@@ -19,3 +20,9 @@ def files_changed_since(roots: list[Path] | tuple[Path, ...], since: float) -> l
                 except OSError:
                     continue  # removed while walking
     return changed
+
+
+def fragments(blob: bytes) -> list[bytes]:
+    """Distinctive pieces of an image's bytes, raw and in the textual forms a log might use."""
+    middle = blob[len(blob) // 2: len(blob) // 2 + 24]
+    return [middle, middle.hex().encode(), base64.b64encode(middle)[:24], repr(middle)[2:30].encode()]

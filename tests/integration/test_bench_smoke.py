@@ -19,7 +19,7 @@ def test_bench_runs_end_to_end_and_writes_its_report(tmp_path, capsys):
     report = (tmp_path / "benchmark.md").read_text()
     assert (tmp_path / "benchmark.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     for row in ("face_antispoof (ONNX)", "(c) naive", "| (b) facegate via Triton, gRPC client | 2 users |", "open loop",
-                "served / limit (a)", "served / naive (c)", "(d) ONNX Runtime in one process",
+                "served / limit (a)", "served / naive (c)", "(d) ONNX Runtime in one process", "| MP4 (H.264, 96 frames, 23.98 fps) | 1 user |",
                 "server CPU s / verification at saturation", "| face_detector_0_0 |", "| verify_0_0 |", "| tritonserver |"):
         assert row in report, row
     assert "failed" not in report and "REJECT" not in report and "RETRY" not in report  # genuine clips only

@@ -34,13 +34,23 @@ def test_verify_prints_the_result_as_json_and_exits_0_whatever_the_decision(trit
     assert result["liveness"]["challenge"] == ["blink", "turn_left"]  # the requested order
 
 
-def test_verify_decodes_a_video_and_prints_lines(triton_server):
+def test_verify_sends_a_video_file_and_prints_lines(triton_server):
     run = facegate("verify", "--id-photo", str(testdata.path("single_face")), "--video",
                    str(testdata.path("single_face_video")), "--server", triton_server.grpc_url)
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
     assert lines[0].split(": ")[1] in ("ACCEPT", "RETRY", "REJECT")
+    assert "video: h264 640x360, 72 frames at 30.0 fps decoded, 12 analysed" in lines  # decoded by the server
     assert lines[-1].startswith("request_id: ")
+
+
+def test_verify_decode_locally_is_the_fallback(triton_server):
+    run = facegate("verify", "--id-photo", str(testdata.path("single_face")), "--video",
+                   str(testdata.path("single_face_video")), "--decode-locally", "--json",
+                   "--server", triton_server.grpc_url)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert "video" not in result and result["quality"]["frames"] == 24  # 2.4 s at 10 frames/s, sent as frames
 
 
 def test_errors_are_one_line_with_exit_status_1(triton_server, tmp_path):

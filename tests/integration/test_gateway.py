@@ -21,7 +21,7 @@ from facegate.server.ports import free_ports
 from tests.integration import fake_camera
 from tests.integration.gateway_process import fetch, running_gateway
 from tests.integration.pki import issue, make_ca
-from tests.integration.test_privacy import _files_touched_since, _fragments
+from tests.integration.file_scan import files_changed_since, fragments
 
 pytestmark = pytest.mark.integration
 
@@ -73,8 +73,8 @@ def test_the_demo_order_is_asked_for_and_malformed_uploads_get_the_clients_typed
     assert status == 200 and answer["decision"] == "REJECT" and "STATIC_SEQUENCE" in {
         reason["code"] for reason in answer["reasons"]}
     assert set(answer) == {"decision", "reasons", "request_id"}  # no scores or evidence for the browser
-    for path in _files_touched_since([Path(tempfile.gettempdir())], started):  # nothing spooled to disk
-        assert not any(fragment in path.read_bytes() for fragment in _fragments(photo)), f"{path} holds the photo"
+    for path in files_changed_since([Path(tempfile.gettempdir())], started):  # nothing spooled to disk
+        assert not any(fragment in path.read_bytes() for fragment in fragments(photo)), f"{path} holds the photo"
 
 
 def test_https_serves_clients_that_trust_its_certificate(tmp_path):

@@ -18,7 +18,7 @@ import tritonclient.grpc as grpcclient
 
 from facegate import testdata
 from facegate_client import ModelsClient
-from tests.integration.file_scan import files_changed_since
+from tests.integration.file_scan import files_changed_since, fragments
 
 pytestmark = pytest.mark.integration
 
@@ -37,15 +37,9 @@ def _call(client: grpcclient.InferenceServerClient, model: str, inputs: dict[str
     return json.loads(result.as_numpy(output)[0])
 
 
-def _fragments(blob: bytes) -> list[bytes]:
-    """Distinctive pieces of an image's bytes, raw and in the textual forms a log might use."""
-    middle = blob[len(blob) // 2: len(blob) // 2 + 24]
-    import base64
-    return [middle, middle.hex().encode(), base64.b64encode(middle)[:24], repr(middle)[2:30].encode()]
-
-
 def test_no_biometric_data_in_logs_or_files(triton_server):
     frames = [testdata.encode(f) for f in testdata.video_frames("single_face_video", step=3, limit=16)]
+    video = testdata.read("single_face_video")  # a VIDEO upload: decoded by the server, from memory
     id_photo = testdata.read("obama")
     started = time.time()
     log_mark = triton_server.log.mark()
@@ -55,16 +49,16 @@ def test_no_biometric_data_in_logs_or_files(triton_server):
         faces = [found[0] for found in models.detect(frames)]
         embeddings = models.embed(frames, [f.landmarks for f in faces])
         models.liveness(frames, faces)
-    for _ in range(2):
+    for clip in ({"FRAMES": frames}, {"FRAMES": frames}, {"VIDEO": [video]}):
         challenge = _call(client, "challenge", {"REQUEST": [b'{"mirrored": false}']}, "CHALLENGE")
-        result = _call(client, "verify", {"ID_PHOTO": [id_photo], "FRAMES": frames,
+        result = _call(client, "verify", {"ID_PHOTO": [id_photo], **clip,
                                           "TOKEN": [challenge["token"].encode()]}, "RESULT")
         assert result["decision"] in ("ACCEPT", "REJECT", "RETRY")
         assert "embedding" not in json.dumps(result).lower(), "embeddings returned without being asked for"
 
     log = triton_server.log.text_since(log_mark).encode()
     assert len(log) > 1000, "verbose log expected: the scan must have something to scan"
-    secrets_sent = [frag for blob in (id_photo, *frames) for frag in _fragments(blob)]
+    secrets_sent = [frag for blob in (id_photo, *frames, video) for frag in fragments(blob)]
     assert not [s for s in SIGNATURES + tuple(secrets_sent) if s in log]
     values = [f"{v:.5f}".encode() for v in embeddings[:, :8].ravel() if abs(v) > 0.01]
     assert not [v for v in values if v in log], "embedding values appear in the server log"

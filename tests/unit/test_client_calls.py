@@ -25,7 +25,7 @@ def _error(code: str, message: str) -> InferenceServerException:
 
 
 def _verify():
-    return verify_call(b"\xff\xd8\xff", [b"\xff\xd8\xff"] * 8, "v1.k.p.m", "rid", return_embeddings=True)
+    return verify_call(b"\xff\xd8\xff", [b"\xff\xd8\xff"] * 8, None, "v1.k.p.m", "rid", return_embeddings=True)
 
 
 def _tensor(call, name):

@@ -45,8 +45,8 @@ def test_calls_are_checked_before_anything_is_sent():
     with pytest.raises(InvalidInput):
         core._challenge_call(False, ["jump"], None)
     with pytest.raises(InvalidInput):
-        core._verify_call(b"", [b"\xff\xd8\xff"] * 8, "v1.k.p.m", None, False)
-    assert core._verify_call(b"\xff\xd8\xff", [b"\xff\xd8\xff"] * 8, "v1.k.p.m", "rid", False).request_id == "rid"
+        core._verify_call(b"", [b"\xff\xd8\xff"] * 8, None, "v1.k.p.m", None, False)
+    assert core._verify_call(b"\xff\xd8\xff", [b"\xff\xd8\xff"] * 8, None, "v1.k.p.m", "rid", False).request_id == "rid"
 
 
 def test_timeouts_fall_back_to_the_options():
@@ -71,6 +71,6 @@ def test_a_failed_attempt_raises_unless_another_node_may_take_the_call():
     challenge = core._challenge_call(False, None, "rid")
     assert isinstance(core._attempt_failed("a:8001", _unavailable("Socket closed"), challenge), Unavailable)
     assert core._pool.healthy() == ("b:8001",)
-    verify = core._verify_call(b"\xff\xd8\xff", [b"\xff\xd8\xff"] * 8, "v1.k.p.m", "rid", False)
+    verify = core._verify_call(b"\xff\xd8\xff", [b"\xff\xd8\xff"] * 8, None, "v1.k.p.m", "rid", False)
     with pytest.raises(Unavailable):  # it may have reached the model: never sent twice
         core._attempt_failed("b:8001", _unavailable("Socket closed"), verify)

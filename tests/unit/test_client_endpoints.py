@@ -54,6 +54,15 @@ def test_probes_are_due_after_an_interval_that_doubles_up_to_the_cap():
     assert due_after == [1.0, 2.0, 4.0, 4.0]
 
 
+def test_a_node_that_failed_thousands_of_times_keeps_the_capped_interval():
+    clock = FakeClock()
+    pool = _pool(clock)
+    for _ in range(3000):  # seen in a load run against a dead server: the backoff overflowed a float
+        pool.report_failure("a")
+    clock.now += 4.0
+    assert pool.due_probes() == ["a"]
+
+
 def test_a_due_probe_is_handed_out_once():
     clock = FakeClock()
     pool = _pool(clock)

@@ -95,9 +95,9 @@ def test_request_ids_are_metadata_safe(request_id):
 
 
 def test_a_well_formed_request_passes_and_the_photo_is_checked_first():
-    check_verify_request(JPEG, [JPEG] * 8, TOKEN, LIMITS)
+    check_verify_request(JPEG, [JPEG] * 8, None, TOKEN, LIMITS)
     with pytest.raises(InvalidInput, match="^id_photo: empty$"):
-        check_verify_request(b"", [], "", LIMITS)
+        check_verify_request(b"", [], None, "", LIMITS)
 
 
 @pytest.mark.parametrize("value", ["", "x" * 257, "line\nbreak", 42])

@@ -20,6 +20,8 @@ from python_backends.decision import (
 )
 from python_backends.verify.ensembles import Faces, FaceSignals, InferenceFailed
 from python_backends.verify.pipeline import Verification, VerifyInputs
+from python_backends.video import VideoProblem
+from python_backends.video.clip_frames import ChosenFrames
 
 KEYRING = parse_keyring("k1:" + base64.b64encode(b"k" * 32).decode())
 EYES = [0.3] * 4 + [0.3, 0.15, 0.05, 0.2, 0.3] + [0.3] * 7  # a blink
@@ -69,11 +71,12 @@ class FakeEnsembles:
         return np.array([self.id_embedding if blob == ID_PHOTO else [1.0, 0.0] for blob in images])
 
 
-def run(ensembles, tmp_path, token=None, frames=FRAMES, id_photo=ID_PHOTO):
+def run(ensembles, tmp_path, token=None, frames=FRAMES, id_photo=ID_PHOTO, clips=None, video=None):
     issuer = ChallengeIssuer(KEYRING, ChallengePolicy(allow_requested_actions=True))
     token = token or issuer.issue(False, ["blink", "turn_left"]).token
-    verification = Verification(ChallengeVerifier(KEYRING, SqliteTokenStore(tmp_path)), DecisionConfig(), ensembles)
-    return asyncio.run(verification.run(VerifyInputs(id_photo, tuple(frames), token)))
+    verification = Verification(ChallengeVerifier(KEYRING, SqliteTokenStore(tmp_path)), DecisionConfig(), ensembles,
+                                clips)
+    return asyncio.run(verification.run(VerifyInputs(id_photo, tuple(frames), token, video)))
 
 
 def test_genuine_request_batches_each_stage_once(tmp_path):
@@ -141,3 +144,37 @@ def test_a_failed_bound_attempt_is_counted_and_a_request_error_is_not(tmp_path):
     assert verify(FRAMES[:3]).attempt == AttemptRecord()  # TOO_FEW_FRAMES: the capture's fault
     mismatch = verify()
     assert mismatch.decision.reasons == (Reason.FACE_MISMATCH,) and mismatch.attempt == AttemptRecord(("subject",))
+
+
+class StandInClips:
+    """A VIDEO upload at the seam: the clip source answers FRAMES as its chosen frames (the real one:
+    tests/integration/test_verify_video.py)."""
+
+    def __init__(self, problem: Reason | None = None):
+        self.problem, self.asked = problem, 0
+
+    async def choose(self, video: bytes) -> ChosenFrames:
+        self.asked += 1
+        if self.problem:
+            raise VideoProblem(self.problem, "refused")
+        return ChosenFrames(FRAMES, tuple(range(0, 3 * len(FRAMES), 3)), (0.0,) * len(FRAMES), 3 * len(FRAMES),
+                            30.0, "h264", 640, 360, 0)
+
+
+def test_the_chosen_frames_run_the_frame_path(tmp_path):
+    outcome = run(FakeEnsembles(), tmp_path, frames=(), clips=StandInClips(), video=b"clip")
+    assert outcome.decision.decision is Verdict.ACCEPT, outcome.decision.reasons
+    assert outcome.clip is not None and outcome.clip.decoded_frames == 3 * len(FRAMES)
+    assert "video" in outcome.timings_ms
+
+
+def test_a_refused_clip_answers_its_reason_only(tmp_path):
+    outcome = run(FakeEnsembles(), tmp_path, frames=(), clips=StandInClips(Reason.VIDEO_TRUNCATED),
+                  video=b"clip")
+    assert (outcome.decision.decision, outcome.decision.reasons) == (Verdict.RETRY, (Reason.VIDEO_TRUNCATED,))
+
+
+def test_a_bad_token_stops_before_the_clip_is_decoded(tmp_path):
+    clips = StandInClips()
+    outcome = run(FakeEnsembles(), tmp_path, token="v1.k1.bad.token", frames=(), clips=clips, video=b"clip")
+    assert outcome.decision.decision is Verdict.REJECT and clips.asked == 0

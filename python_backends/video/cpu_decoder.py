@@ -1,0 +1,41 @@
+"""Every frame of a probed clip, decoded on the CPU with PyAV (FFmpeg) from memory.
+
+DALI 2.4's CPU video decoder refuses H.264 ("Codec 27 (h264) is not supported by the CPU variant
+of this operator"; VP9 it decodes), so the CPU path is FFmpeg through PyAV for every codec.
+"""
+
+from __future__ import annotations
+
+import io
+
+import av
+import numpy as np
+
+from python_backends.decision import Reason
+from python_backends.video.frames import DecodedClip, analysis_size, bmp, upright, upright_size
+from python_backends.video.probe import ClipInfo
+from python_backends.video.problems import VideoProblem
+from python_backends.video.settings import VideoSettings
+
+
+def decode_cpu(data: bytes, info: ClipInfo, settings: VideoSettings) -> DecodedClip:
+    """Raises VideoProblem(VIDEO_TRUNCATED) when the data ends or breaks before the frames the container lists."""
+    width, height = analysis_size(info.width, info.height, settings.analysis_side)
+    frames, times, rotation = [], [], 0
+    try:
+        with av.open(io.BytesIO(data), mode="r") as container:
+            stream = container.streams.video[0]
+            for frame in container.decode(stream):
+                if len(frames) >= info.frame_count:
+                    break
+                rotation = frame.rotation
+                pixels = frame.to_ndarray(width=width, height=height, format="bgr24")
+                frames.append(bmp(upright(pixels, rotation)))
+                times.append(frame.time if frame.time is not None else np.nan)
+    except (av.error.FFmpegError, EOFError):
+        raise VideoProblem(Reason.VIDEO_TRUNCATED, f"decoding failed after {len(frames)} frames") from None
+    if len(frames) < info.frame_count:
+        raise VideoProblem(Reason.VIDEO_TRUNCATED, f"{len(frames)} of {info.frame_count} frames decode")
+    stamped = np.array(times, dtype=np.float64)
+    stamped = stamped - stamped[0] if np.isfinite(stamped).all() else info.times_s
+    return DecodedClip(tuple(frames), stamped, *upright_size(width, height, rotation), rotation)

@@ -1,0 +1,60 @@
+"""Decoded clip frames as verify's ensembles take them: upright, at the analysis size, as BMP.
+
+BMP is the cheapest encoding the existing image path accepts (a 54-byte header on the raw pixels),
+so the chosen frames enter verify exactly as uploaded frames do, without lossy re-encoding.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class DecodedClip:
+    frames: tuple[bytes, ...]  # BMP, upright, in presentation order
+    times_s: np.ndarray  # each frame's presentation time, from 0
+    width: int  # of the frames as decoded and turned upright
+    height: int
+    rotation_deg: int  # the display rotation applied (counter-clockwise)
+
+    @property
+    def fps(self) -> float:
+        """Mean frame rate (the clip may have a variable one)."""
+        if len(self.times_s) < 2:
+            return 0.0
+        return (len(self.times_s) - 1) / float(self.times_s[-1] - self.times_s[0])
+
+
+def analysis_size(width: int, height: int, longest: int) -> tuple[int, int]:
+    """(width, height) scaled down so the longer side is at most `longest`, width a multiple of 4
+    (BMP rows then need no padding), height even (4:2:0 chroma)."""
+    scale = min(1.0, longest / max(width, height))
+    return max(4, int(round(width * scale / 4)) * 4), max(2, int(round(height * scale / 2)) * 2)
+
+
+def upright_size(width: int, height: int, rotation_deg: int) -> tuple[int, int]:
+    """(width, height) of a frame stored at `width` x `height` once turned by `rotation_deg`."""
+    return (height, width) if int(round(rotation_deg / 90)) % 2 else (width, height)
+
+
+def upright(bgr: np.ndarray, rotation_deg: int) -> np.ndarray:
+    """The frame as displayed: `rotation_deg` is the container's counter-clockwise display rotation."""
+    turns = int(round(rotation_deg / 90)) % 4
+    return np.rot90(bgr, k=turns) if turns else bgr
+
+
+def bmp(bgr: np.ndarray) -> bytes:
+    """A 24-bit BMP of an HxWx3 BGR uint8 array (rows bottom-up, padded to 4 bytes)."""
+    height, width = bgr.shape[:2]
+    row = width * 3
+    padding = (-row) % 4
+    pixels = np.ascontiguousarray(bgr[::-1], dtype=np.uint8)
+    if padding:
+        pixels = np.pad(pixels.reshape(height, row), ((0, 0), (0, padding)))
+    body = pixels.tobytes()
+    header = b"BM" + struct.pack("<IHHI", 54 + len(body), 0, 0, 54)
+    info = struct.pack("<IiiHHIIiiII", 40, width, height, 1, 24, 0, len(body), 2835, 2835, 0, 0)
+    return header + info + body
