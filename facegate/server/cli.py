@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Sequence
 from urllib.parse import urlsplit
 
-from facegate.server.config import CARRIER_KEY_HEADER, OPERATOR_KEY_HEADER, ApiKey, Device, ServerConfig, ServerTls
+from facegate.server.config import (CARRIER_KEY_HEADER, OPERATOR_KEY_HEADER, ApiKey, Device, ServerConfig, ServerTls,
+                                    ShmIsolation)
 from facegate.server.launcher import running_server
 from facegate.server.readiness import ServerStartError
 from facegate.server.readiness_endpoint import serving_readiness
@@ -89,6 +90,10 @@ def parse_args(argv: Sequence[str] | None) -> ServerConfig:
     parser.add_argument("--grpc-max-connection-age-grace", type=_positive_seconds, metavar="SECONDS",
                         help="calls in flight on an aged connection may run this much longer (longer than "
                              "the longest verify)")
+    parser.add_argument("--shm-isolation", choices=[i.value for i in ShmIsolation], default=ShmIsolation.NAMESPACE.value,
+                        help="where Triton's request regions live: 'namespace' (a private tmpfs in the server's own "
+                             "mount namespace) or 'pod' (the container's own /dev/shm; Kubernetes, where seccomp "
+                             "refuses unshare)")
     args = parser.parse_args(argv)
     if args.token_store_replicas < 0:
         parser.error("--token-store-replicas must be 0 or more")
@@ -116,6 +121,7 @@ def parse_args(argv: Sequence[str] | None) -> ServerConfig:
         tls=_tls(args, parser),
         max_connection_age_s=args.grpc_max_connection_age,
         max_connection_age_grace_s=args.grpc_max_connection_age_grace,
+        shm_isolation=ShmIsolation(args.shm_isolation),
     )
 
 

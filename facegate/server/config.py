@@ -21,6 +21,14 @@ class Device(enum.Enum):
     """Like auto, but refuse to start when no GPU is visible."""
 
 
+class ShmIsolation(enum.Enum):
+    NAMESPACE = "namespace"
+    """tritonserver in its own mount namespace with a fresh 0700 tmpfs on /dev/shm (needs unshare)."""
+    POD = "pod"
+    """The container's own memory-backed /dev/shm, which no other pod sees: for Kubernetes, where the
+    default seccomp profile refuses unshare. The pod must run facegate alone."""
+
+
 CARRIER_PROTOCOLS = ("inference", "metadata")
 """What the carrier's API key opens: the calls `challenge` and `verify` need."""
 OPERATOR_PROTOCOLS = ("model-repository", "model-config", "statistics", "shared-memory", "trace", "logging")
@@ -130,6 +138,7 @@ class ServerConfig:
     Kubernetes Service each client's HTTP/2 connection is re-balanced over the pods as they scale
     (Triton issues #6177, #7264); None: Triton's default, connections live forever."""
     max_connection_age_grace_s: float | None = None
+    shm_isolation: ShmIsolation = ShmIsolation.NAMESPACE
     """How long calls in flight on an aged connection may still run before it is closed; it must
     outlast the longest verify."""
 

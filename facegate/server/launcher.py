@@ -15,7 +15,7 @@ from typing import Callable, Iterator
 
 from facegate.server.backend_directory import assemble_backend_directory
 from facegate.server.config import (MODEL_CONTROL_PROTOCOLS, OPERATOR_KEY_HEADER, OPERATOR_PROTOCOLS, ApiKey, Device,
-                                    ServerConfig, server_arguments)
+                                    ServerConfig, ShmIsolation, server_arguments)
 from facegate.server.distribution import find_distribution
 from facegate.server.environment import server_environment, visible_gpu_count
 from facegate.server.private_namespace import private_child_setup
@@ -99,7 +99,7 @@ def running_server(config: ServerConfig, echo: Callable[[str], None] | None = No
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own process group: the stubs it forks are stopped with it
-                preexec_fn=private_child_setup(os.getpid()),
+                preexec_fn=private_child_setup(os.getpid(), config.shm_isolation is ShmIsolation.NAMESPACE),
             )
         except subprocess.SubprocessError as error:
             raise ServerStartError(f"could not give tritonserver a private /dev/shm ({error}): run as root or "

@@ -30,8 +30,9 @@ class NamespaceError(OSError):
     """The private /dev/shm could not be set up (no root and no unprivileged user namespaces)."""
 
 
-def private_child_setup(launcher_pid: int) -> Callable[[], None]:
-    """A `preexec_fn` for tritonserver's Popen (runs in the forked child, before exec)."""
+def private_child_setup(launcher_pid: int, private_shm: bool = True) -> Callable[[], None]:
+    """A `preexec_fn` for tritonserver's Popen (runs in the forked child, before exec). Without
+    `private_shm` (a Kubernetes pod's own /dev/shm) only the death with the launcher is set up."""
     uid, gid = os.getuid(), os.getgid()
 
     def setup() -> None:
@@ -39,6 +40,8 @@ def private_child_setup(launcher_pid: int) -> Callable[[], None]:
         _check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl(PR_SET_PDEATHSIG)")
         if os.getppid() != launcher_pid:  # the launcher died before the line above took effect
             os._exit(1)
+        if not private_shm:
+            return
         if uid == 0:
             _check(libc.unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)")
         else:

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from facegate.server.cli import parse_args
-from facegate.server.config import Device, ServerConfig, ServerTls, server_arguments
+from facegate.server.config import Device, ServerConfig, ServerTls, ShmIsolation, server_arguments
 from python_backends.decision import AttemptPolicy
 
 
@@ -119,3 +119,8 @@ def test_grpc_connection_age_must_be_positive_seconds(value, capsys):
     with pytest.raises(SystemExit):
         parse_args(["--grpc-max-connection-age", value])
     assert "--grpc-max-connection-age" in capsys.readouterr().err
+
+
+def test_shm_isolation_defaults_to_the_private_namespace():
+    assert parse_args([]).shm_isolation is ShmIsolation.NAMESPACE
+    assert parse_args(["--shm-isolation", "pod"]).shm_isolation is ShmIsolation.POD

@@ -38,3 +38,10 @@ def test_the_child_is_killed_with_its_launcher(tmp_path):
             break  # dead, waiting for init to reap it
         time.sleep(0.05)
     assert not Path(f"/proc/{child_pid}").exists() or state == "Z"
+
+
+def test_pod_isolation_keeps_the_containers_own_dev_shm():
+    """--shm-isolation pod: no unshare (seccomp's RuntimeDefault refuses it), the pod's /dev/shm as it is."""
+    result = subprocess.run(["stat", "-c", "%d", "/dev/shm"], preexec_fn=private_child_setup(os.getpid(), False),
+                            capture_output=True, text=True, check=True)
+    assert int(result.stdout) == os.stat("/dev/shm").st_dev
