@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator
@@ -28,6 +29,16 @@ from facegate.server.watchdog import Heal, HealCounts, ModelControl, Watchdog
 
 STOP_GRACE_S = 60.0
 """How long a stopping server may take to drain requests and unload models before SIGKILL."""
+
+_SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="facegate-spawner")
+"""Forks every tritonserver. PR_SET_PDEATHSIG fires when the *thread* that forked the child ends, not
+the process: a server started from a short-lived thread would be killed with that thread, so the
+fork comes from this one idle thread, which lives as long as the launcher's process."""
+
+
+def spawn(args: list[str], **popen_options) -> subprocess.Popen:
+    """subprocess.Popen from the long-lived spawner thread, whichever thread asks (see _SPAWNER)."""
+    return _SPAWNER.submit(subprocess.Popen, args, **popen_options).result()
 
 
 @dataclass
@@ -90,7 +101,7 @@ def running_server(config: ServerConfig, echo: Callable[[str], None] | None = No
         state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         heal_counts = HealCounts(workdir / "heals.json")
         try:
-            process = subprocess.Popen(
+            process = spawn(
                 [str(distribution.server_binary),
                  *server_arguments(config, backend_directory, shm_prefix(secrets.token_hex(4)))],
                 env=service_environment(server_environment(distribution, config.device, os.environ), config, state_dir,

@@ -45,3 +45,22 @@ def test_pod_isolation_keeps_the_containers_own_dev_shm():
     result = subprocess.run(["stat", "-c", "%d", "/dev/shm"], preexec_fn=private_child_setup(os.getpid(), False),
                             capture_output=True, text=True, check=True)
     assert int(result.stdout) == os.stat("/dev/shm").st_dev
+
+
+def test_a_server_started_from_a_thread_that_ends_lives_on():
+    """PR_SET_PDEATHSIG follows the forking thread: the launcher forks from its long-lived spawner thread
+    (the two-server test restarts a node from a short-lived thread; without it that node died at once)."""
+    import threading
+    from facegate.server.launcher import spawn
+    started = []
+    thread = threading.Thread(target=lambda: started.append(
+        spawn(["sleep", "30"], preexec_fn=private_child_setup(os.getpid(), False))))
+    thread.start()
+    thread.join()
+    time.sleep(0.5)
+    child = started[0]
+    try:
+        assert child.poll() is None, "the child died with the thread that asked for it"
+    finally:
+        child.kill()
+        child.wait()
