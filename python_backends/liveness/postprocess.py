@@ -44,21 +44,13 @@ def liveness_signals(landmarks: np.ndarray, face_score: np.ndarray, raw_spoof: n
     for name, (array, width) in expected.items():
         if np.shape(array) != (n, width):
             raise ValueError(f"{name} must be [{n}, {width}], got {list(np.shape(array))}")
-    eyes, yaw, pitch = eyes_and_pose(landmarks, crop_meta)
-    f32 = np.float32
-    return LivenessSignals(eyes.astype(f32), yaw.astype(f32), pitch.astype(f32),
-                           normalised_spoof_score(raw_spoof, spoof_threshold).astype(f32),
-                           np.asarray(face_score, dtype=f32))
-
-
-def eyes_and_pose(landmarks: np.ndarray, crop_meta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Eye opening [N, 2], yaw [N, 1] and pitch [N, 1] from landmarker outputs [N, 1404] in crop
-    pixels and CROP_META [N, 6] (also the video screening's cheap per-frame signals)."""
-    n = len(landmarks)
     eyes, yaw, pitch = np.zeros((n, 2)), np.zeros((n, 1)), np.zeros((n, 1))
     for i in range(n):
         points = CropMeta.from_array(crop_meta[i]).points_to_image(parse_landmarks(landmarks[i]))
         eyes[i] = eye_opening(points)
         pose = head_pose(points)
         yaw[i, 0], pitch[i, 0] = pose.yaw, pose.pitch
-    return eyes, yaw, pitch
+    f32 = np.float32
+    return LivenessSignals(eyes.astype(f32), yaw.astype(f32), pitch.astype(f32),
+                           normalised_spoof_score(raw_spoof, spoof_threshold).astype(f32),
+                           np.asarray(face_score, dtype=f32))

@@ -55,13 +55,17 @@ class FaceSignals:
     sharpness: float
 
 
-class Ensembles(Protocol):
+class SignalEnsembles(Protocol):
+    """The cheap calls: all that a VIDEO's screening of every frame needs (python_backends/video)."""
+
     async def detect(self, images: Sequence[bytes]) -> list[Faces]:
         """Faces per image; raises InferenceFailed."""
 
     async def signals(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> list[FaceSignals]:
         """Cheap signals of one face per image (boxes [n, 4], landmarks [n, 5, 2]); raises InferenceFailed."""
 
+
+class Ensembles(SignalEnsembles, Protocol):
     async def spoof(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
         """Anti-spoofing scores [n] (0 live .. 1 spoof) of one face per image; raises InferenceFailed."""
 

@@ -37,10 +37,10 @@ from python_backends.verify.reload_metrics import ReloadGauge
 from python_backends.verify.request import ChallengeRequest, RequestError, VerifyOptions, token_text
 from python_backends.verify.response import challenge_document, result_document
 from python_backends.verify.settings import ServiceSettings
+from python_backends.verify.triton_ensembles import TritonEnsembles
 from python_backends.video import VideoSettings
 from python_backends.video.clip_frames import ClipFrames
 from python_backends.video.decoders import choose_decoder, visible_gpus
-from python_backends.video.triton_ensembles import TritonClipEnsembles
 
 ENSEMBLE_MAX_BATCH = 64
 SPLIT_PARAMETER = "ensemble_request_split"
@@ -113,7 +113,7 @@ class VerifyModel:
             raise ValueError(f"max_frames {config.max_frames} exceeds the ensembles' max batch {ENSEMBLE_MAX_BATCH}")
         verifier = ChallengeVerifier(settings.keyring, open_token_store(settings.token_store),
                                      attempts=settings.attempts)
-        ensembles = TritonClipEnsembles(split)
+        ensembles = TritonEnsembles(split)
         clips = ClipFrames(video, config, ensembles, choose_decoder(video, visible_gpus()))
         self._verification = Verification(verifier, config, ensembles, clips)
         self._allow_embeddings = settings.allow_embeddings

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from python_backends.decision import DecisionConfig
+from python_backends.verify.ensembles import SignalEnsembles
 from python_backends.video.frames import DecodedClip
 from python_backends.video.probe import ClipInfo, probe
-from python_backends.video.screening import ScreeningEnsembles, screen_frames
+from python_backends.video.screening import screen_frames
 from python_backends.video.selection import select_frames
 from python_backends.video.settings import VideoSettings
 
@@ -32,7 +33,7 @@ class ChosenFrames:
 
 
 class ClipFrames:
-    def __init__(self, settings: VideoSettings, config: DecisionConfig, ensembles: ScreeningEnsembles,
+    def __init__(self, settings: VideoSettings, config: DecisionConfig, ensembles: SignalEnsembles,
                  decoder: Decoder):
         self._settings, self._config, self._ensembles, self._decoder = settings, config, ensembles, decoder
 

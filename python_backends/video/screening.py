@@ -2,7 +2,7 @@
 
 The face detector runs on every `detect_every`-th frame; the frames between get the largest face's
 box and landmarks interpolated from their detected neighbours (a head moves a few pixels in 1/10 s,
-well inside the landmarker's 1.3x crop). The landmarker (through the `face_mesh` ensemble: no
+well inside the landmarker's 1.3x crop). The landmarker (through verify's `face_signals` call: no
 anti-spoofing) then runs on every frame with a face, so blinks are measured at the full frame rate.
 """
 
@@ -10,30 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 
-from python_backends.liveness.postprocess import eyes_and_pose
-from python_backends.verify.ensembles import Faces
-
-
-@dataclass(frozen=True)
-class MeshOutputs:
-    """The face_mesh ensemble's outputs for n faces: landmarks [n, 1404] in crop pixels, CROP_META [n, 6],
-    sharpness [n]."""
-
-    landmarks: np.ndarray
-    crop_meta: np.ndarray
-    sharpness: np.ndarray
-
-
-class ScreeningEnsembles(Protocol):
-    async def detect(self, images: Sequence[bytes]) -> list[Faces]:
-        """Faces per image; raises InferenceFailed."""
-
-    async def face_mesh(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> MeshOutputs:
-        """Landmarker outputs for one face per image (boxes [n, 4], landmarks [n, 5, 2])."""
+from python_backends.verify.ensembles import Faces, SignalEnsembles
 
 
 @dataclass(frozen=True)
@@ -86,7 +66,7 @@ def chunks(items: np.ndarray | list, size: int) -> list:
     return [items[start:start + size] for start in range(0, len(items), size)]
 
 
-async def screen_frames(frames: Sequence[bytes], ensembles: ScreeningEnsembles, detect_every: int,
+async def screen_frames(frames: Sequence[bytes], ensembles: SignalEnsembles, detect_every: int,
                         batch: int) -> FrameScreen:
     """At most `batch` frames per ensemble call, one call after another: what a request holds in flight
     (in the Python backend's shared memory) stays bounded whatever the clip's length."""
@@ -96,8 +76,8 @@ async def screen_frames(frames: Sequence[bytes], ensembles: ScreeningEnsembles, 
     faces, boxes, points = track_faces(dict(zip(picked, found)), count)
     opening, yaw, pitch, sharpness = (np.full(count, np.nan) for _ in range(4))
     for part in chunks(np.flatnonzero(np.isfinite(boxes[:, 0])), batch):
-        mesh = await ensembles.face_mesh([frames[i] for i in part], boxes[part], points[part])
-        eyes, yaws, pitches = eyes_and_pose(mesh.landmarks, mesh.crop_meta)
-        opening[part], yaw[part], pitch[part] = eyes.mean(axis=1), yaws[:, 0], pitches[:, 0]
-        sharpness[part] = mesh.sharpness
+        signals = await ensembles.signals([frames[i] for i in part], boxes[part], points[part])
+        opening[part] = [np.mean(face.eye_opening) for face in signals]
+        yaw[part], pitch[part] = [face.yaw_deg for face in signals], [face.pitch_deg for face in signals]
+        sharpness[part] = [face.sharpness for face in signals]
     return FrameScreen(faces, opening, yaw, pitch, sharpness)

@@ -10,10 +10,10 @@ import pytest
 from PIL import Image
 
 from python_backends.decision import DecisionConfig
-from python_backends.verify.ensembles import Faces
+from python_backends.verify.ensembles import Faces, FaceSignals
 from python_backends.video import VideoSettings
 from python_backends.video.frames import analysis_size, bmp, upright
-from python_backends.video.screening import FrameScreen, MeshOutputs, detected_frames, screen_frames, track_faces
+from python_backends.video.screening import FrameScreen, detected_frames, screen_frames, track_faces
 from python_backends.video.selection import at_frame_rate, select_frames
 
 CONFIG = DecisionConfig()
@@ -88,32 +88,26 @@ def test_frame_count_thresholds_scale_with_the_rate():
 
 
 class FakeEnsembles:
-    """Detections only on the frames asked; the mesh call records what it got."""
+    """Detections only on the frames asked; the signals call records what it got."""
 
     def __init__(self):
-        self.detected, self.meshed = [], []
+        self.detected, self.signalled = [], []
 
     async def detect(self, images):
         self.detected.append(len(images))
         return [one_face(0) for _ in images]
 
-    async def face_mesh(self, images, boxes, landmarks):
-        self.meshed.append(len(images))
-        n = len(images)
-        mesh = np.zeros((n, 1404), np.float32)
-        return MeshOutputs(mesh, np.tile(np.array([1, 0, 0, 0, 1, 0], np.float32), (n, 1)), np.full(n, 42.0))
+    async def signals(self, images, boxes, landmarks):
+        self.signalled.append(len(images))
+        return [FaceSignals((0.2, 0.4), 5.0, -2.0, 42.0) for _ in images]
 
 
-def test_screening_detects_some_frames_and_measures_all(monkeypatch):
-    from python_backends.video import screening
-
-    monkeypatch.setattr(screening, "eyes_and_pose",
-                        lambda mesh, meta: (np.full((len(mesh), 2), 0.3), np.zeros((len(mesh), 1)),
-                                            np.zeros((len(mesh), 1))))
+def test_screening_detects_some_frames_and_measures_all():
     fake = FakeEnsembles()
     result = asyncio.run(screen_frames([b"frame"] * 10, fake, 3, 4))
-    assert fake.detected == [4] and fake.meshed == [4, 4, 2]
+    assert fake.detected == [4] and fake.signalled == [4, 4, 2]
     assert np.allclose(result.eye_opening, 0.3) and np.allclose(result.sharpness, 42.0)
+    assert np.allclose(result.yaw_deg, 5.0) and np.allclose(result.pitch_deg, -2.0)
     assert result.single_face.tolist() == list(range(10))
 
 
