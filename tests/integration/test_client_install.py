@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from facegate.paths import REPO_ROOT
-from tests.integration.small_clip import small_clip
+from tests.integration import video_clips
 
 pytestmark = pytest.mark.integration
 
@@ -51,11 +51,8 @@ def test_the_client_installs_light(client_venv):
 
 
 def test_the_readme_example_verifies_against_the_server(client_venv, triton_server, tmp_path):
-    id_photo, frames = small_clip()
-    (tmp_path / "id.jpg").write_bytes(id_photo)
-    (tmp_path / "clip").mkdir()
-    for index, frame in enumerate(frames):
-        (tmp_path / "clip" / f"{index:03d}.jpg").write_bytes(frame)
+    (tmp_path / "id.jpg").write_bytes(video_clips.id_photo())
+    (tmp_path / "clip.mp4").write_bytes(video_clips.genuine_clip())  # the example sends the clip as recorded
     example = readme_example().replace("127.0.0.1:8001", triton_server.grpc_url)
     run = subprocess.run([str(client_venv / "bin" / "python"), "-c", example], cwd=tmp_path, capture_output=True,
                          text=True, timeout=120)
