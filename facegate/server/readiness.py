@@ -48,8 +48,8 @@ class HttpProbe:
         except urllib.error.HTTPError as error:
             return error.code, error.read()
 
-    def is_ok(self, path: str) -> bool:
-        return self._call(path)[0] == 200
+    def is_ok(self, path: str, timeout_s: float = 5) -> bool:
+        return self._call(path, timeout_s=timeout_s)[0] == 200
 
     def repository_states(self) -> list[ModelState]:
         status, body = self._call("/repository/index", b"{}")

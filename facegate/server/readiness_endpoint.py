@@ -12,10 +12,10 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from facegate.server.readiness import HttpProbe
 from python_backends.decision import StoreUnavailable, TokenStore
 
 PATH = "/ready"
@@ -23,11 +23,9 @@ TRITON_TIMEOUT_S = 2.0
 
 
 def triton_ready(http_url: str) -> bool:
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never a proxy
     try:
-        with opener.open(f"http://{http_url}/v2/health/ready", timeout=TRITON_TIMEOUT_S) as response:
-            return response.status == 200
-    except OSError:  # refused, timed out, or an HTTP error status
+        return HttpProbe(http_url, {}).is_ok("/health/ready", TRITON_TIMEOUT_S)
+    except OSError:  # refused or timed out
         return False
 
 
