@@ -8,12 +8,12 @@ import ssl
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
 
 from facegate.server.ports import free_ports
+from tests.integration.process_wait import answers_in_time
 
 
 def fetch(url: str, data: bytes | None = None, content_type: str = "application/json",
@@ -38,17 +38,9 @@ def running_gateway(servers: Sequence[str], *options: str, scheme: str = "http",
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     base = f"{scheme}://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if fetch(base + "api/config", context=context, timeout=2)[0] == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                raise RuntimeError(f"facegate gateway did not start: {log.read().decode(errors='replace')}")
-            time.sleep(0.2)
+        if not answers_in_time(lambda: _answers(base + "api/config", context), process, 30):
+            log.seek(0)
+            raise RuntimeError(f"facegate gateway did not start: {log.read().decode(errors='replace')}")
         yield base
     finally:
         process.terminate()
@@ -58,3 +50,10 @@ def running_gateway(servers: Sequence[str], *options: str, scheme: str = "http",
             process.kill()
             process.wait()
         log.close()
+
+
+def _answers(url: str, context: ssl.SSLContext | None) -> bool:
+    try:
+        return fetch(url, context=context, timeout=2)[0] == 200
+    except OSError:
+        return False

@@ -13,13 +13,13 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import redis
 
 from facegate.server.ports import free_ports
+from tests.integration.process_wait import answers_in_time
 
 START_TIMEOUT_S = 10.0
 
@@ -42,20 +42,12 @@ class RedisProcess:
              "--appendonly", "yes", "--appendfsync", "always", "--daemonize", "no", "--shutdown-on-sigterm", "now",
              *self._extra],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + START_TIMEOUT_S
         client = redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=1)
-        while True:
-            try:
-                client.ping()
-                return
-            except redis.AuthenticationError:  # up, and asking for the password it was given
-                return
-            except redis.RedisError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"redis-server did not start on port {self.port}") from None
-                time.sleep(0.05)
-            finally:
-                client.close()
+        try:
+            if not answers_in_time(lambda: _pings(client), self.process, START_TIMEOUT_S, interval_s=0.05):
+                raise RuntimeError(f"redis-server did not start on port {self.port}")
+        finally:
+            client.close()
 
     def kill(self) -> None:
         """A crash: SIGKILL, no chance to save anything beyond what is already synced."""
@@ -88,3 +80,13 @@ def redis_process(*extra_arguments: str) -> Iterator[RedisProcess]:
             yield server
         finally:
             server.stop()
+
+
+def _pings(client: redis.Redis) -> bool:
+    try:
+        client.ping()
+    except redis.AuthenticationError:  # up, and asking for the password it was given
+        return True
+    except redis.RedisError:
+        return False
+    return True

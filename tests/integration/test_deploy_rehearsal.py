@@ -37,6 +37,7 @@ from facegate.server import running_server
 from facegate.server.keyring_file import temporary_keyring_file
 from facegate.server.ports import free_ports
 from facegate_client import ClientOptions, FacegateClient, FacegateError
+from tests.integration.process_wait import answers_in_time
 from tests.integration.server_fixture import local_config
 
 pytestmark = pytest.mark.integration
@@ -79,10 +80,8 @@ def _prometheus(root: Path, rules: Path, metrics_port: int):
                                    stdout=log, stderr=subprocess.STDOUT)
     try:
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while not _answers(f"{url}/-/ready"):
-            assert process.poll() is None and time.monotonic() < deadline, (root / "prometheus.log").read_text()
-            time.sleep(0.5)
+        assert answers_in_time(lambda: _answers(f"{url}/-/ready"), process, 30, interval_s=0.5), (
+            (root / "prometheus.log").read_text())
         yield url
     finally:
         process.terminate()
