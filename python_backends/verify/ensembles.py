@@ -11,6 +11,9 @@ import numpy as np
 from python_backends.decision import Box
 
 DETECT, FACE_SIGNALS, LIVENESS, EMBED = "detect", "face_signals", "liveness", "embed"
+# The ensembles' (and their pre/post-processing models') max_batch_size in config.pbtxt: the most images
+# one ensemble request may carry (tests/unit/test_model_configs.py checks the configs against it).
+ENSEMBLE_MAX_BATCH = 64
 
 
 class InferenceFailed(RuntimeError):

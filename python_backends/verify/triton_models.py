@@ -19,31 +19,24 @@ import triton_python_backend_utils as pb_utils
 
 from python_backends.decision import (
     ChallengeIssuer,
-    ChallengePolicy,
     ChallengeVerifier,
-    DecisionConfig,
     LockedOut,
     TokenStoreUnavailable,
     open_token_store,
 )
-from python_backends.imaging import model_parameters
 from python_backends.verify.attempt_metrics import AttemptMetrics, RefusalMetrics
 from python_backends.verify.ensembles import InferenceFailed
 from python_backends.verify.model_versions import model_versions
 from python_backends.verify.outcome_metrics import OutcomeMetrics
-from python_backends.verify.parameters import from_parameters
+from python_backends.verify.parameters import VerifyParameters, challenge_policy
 from python_backends.verify.pipeline import Verification, VerifyInputs
 from python_backends.verify.reload_metrics import ReloadGauge
 from python_backends.verify.request import ChallengeRequest, RequestError, VerifyOptions, token_text
 from python_backends.verify.response import challenge_document, result_document
 from python_backends.verify.settings import ServiceSettings
 from python_backends.verify.triton_ensembles import TritonEnsembles
-from python_backends.video import VideoSettings
 from python_backends.video.clip_frames import ClipFrames
 from python_backends.video.decoders import choose_decoder, visible_gpus
-
-ENSEMBLE_MAX_BATCH = 64
-SPLIT_PARAMETER = "ensemble_request_split"
 
 
 def _json_output(name: str, document: dict) -> pb_utils.Tensor:
@@ -78,8 +71,7 @@ def _error(message: str, code=None) -> pb_utils.InferenceResponse:
 class ChallengeModel:
     def initialize(self, args: dict[str, str]) -> None:
         settings = ServiceSettings.from_environ()
-        params = model_parameters(json.loads(args["model_config"]))
-        policy = from_parameters(ChallengePolicy, params, allow_requested_actions=settings.allow_requested_actions)
+        policy = challenge_policy(json.loads(args["model_config"]), settings.allow_requested_actions)
         self._issuer = ChallengeIssuer(settings.keyring, policy, lockouts=open_token_store(settings.token_store))
         self._metrics = RefusalMetrics(_counter_family)
 
@@ -105,15 +97,11 @@ class ChallengeModel:
 class VerifyModel:
     def initialize(self, args: dict[str, str]) -> None:
         settings = ServiceSettings.from_environ()
-        params = model_parameters(json.loads(args["model_config"]))
-        split = int(params.pop(SPLIT_PARAMETER, "1"))
-        video = VideoSettings.take_parameters(params)
-        config = from_parameters(DecisionConfig, params)
-        if config.max_frames > ENSEMBLE_MAX_BATCH:
-            raise ValueError(f"max_frames {config.max_frames} exceeds the ensembles' max batch {ENSEMBLE_MAX_BATCH}")
+        parameters = VerifyParameters.from_config(json.loads(args["model_config"]))
+        config, video = parameters.decision, parameters.video
         verifier = ChallengeVerifier(settings.keyring, open_token_store(settings.token_store),
                                      attempts=settings.attempts)
-        ensembles = TritonEnsembles(split)
+        ensembles = TritonEnsembles(parameters.request_split)
         clips = ClipFrames(video, config, ensembles, choose_decoder(video, visible_gpus()))
         self._verification = Verification(verifier, config, ensembles, clips)
         self._allow_embeddings = settings.allow_embeddings

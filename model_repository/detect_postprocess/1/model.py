@@ -7,15 +7,13 @@ import json
 import numpy as np
 import triton_python_backend_utils as pb_utils
 
-from python_backends.detection import DetectionParams, Letterbox, PriorSpec, find_faces, pack_faces
-from python_backends.imaging import model_parameters
+from python_backends.detection import Letterbox, find_faces, pack_faces
+from python_backends.detection.faces import postprocess_settings
 
 
 class TritonPythonModel:
     def initialize(self, args: dict[str, str]) -> None:
-        params = model_parameters(json.loads(args["model_config"]))
-        self._params = DetectionParams.from_parameters(params)
-        self._priors = PriorSpec.from_parameters(params)
+        self._params, self._priors = postprocess_settings(json.loads(args["model_config"]))
 
     def execute(self, requests: list) -> list:
         responses = []

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import triton_python_backend_utils as pb_utils
 
-from python_backends.detection import DetectPreprocessor
-from python_backends.imaging import DecodeSettings, InvalidImagesError, model_parameters, run_grouped
-from python_backends.imaging.input_spec import DETECTOR_INPUT
+from python_backends.detection.preprocess import DetectPreprocessor, preprocess_settings
+from python_backends.imaging import InvalidImagesError, run_grouped
 
 
 class TritonPythonModel:
     def initialize(self, args: dict[str, str]) -> None:
-        spec = DETECTOR_INPUT.with_parameters(model_parameters(json.loads(args["model_config"])))
-        settings = DecodeSettings.from_triton(args)
+        spec, settings = preprocess_settings(args)
         pb_utils.Logger.log_info(f"{args['model_instance_name']}: {settings.decoder}")
         self._preprocessor = DetectPreprocessor(spec, settings)
 

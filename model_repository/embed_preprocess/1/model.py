@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import triton_python_backend_utils as pb_utils
 
-from python_backends.alignment.embed_preprocess import EmbedPreprocessor, landmarks_batch
+from python_backends.alignment.embed_preprocess import EmbedPreprocessor, landmarks_batch, preprocess_settings
 from python_backends.alignment.grouped_requests import run_requests
-from python_backends.imaging.input_spec import EMBEDDER_INPUT
-from python_backends.imaging import DecodeSettings, model_parameters
 
 
 class TritonPythonModel:
     def initialize(self, args: dict[str, str]) -> None:
-        spec = EMBEDDER_INPUT.with_parameters(model_parameters(json.loads(args["model_config"])))
-        settings = DecodeSettings.from_triton(args)
+        spec, settings = preprocess_settings(args)
         pb_utils.Logger.log_info(f"{args['model_instance_name']}: {settings.decoder}")
         self._preprocessor = EmbedPreprocessor(spec, settings)
 

@@ -7,17 +7,14 @@ import json
 
 import triton_python_backend_utils as pb_utils
 
-from python_backends.imaging import model_parameters
-from python_backends.liveness.postprocess import liveness_signals
-from python_backends.liveness.spoof import MODEL_THRESHOLD
+from python_backends.liveness.postprocess import liveness_signals, spoof_model_threshold
 
 _INPUTS = ("landmarks", "face_score", "spoof_score", "CROP_META")
 
 
 class TritonPythonModel:
     def initialize(self, args: dict[str, str]) -> None:
-        params = model_parameters(json.loads(args["model_config"]))
-        self._spoof_threshold = float(params.get("spoof_model_threshold", MODEL_THRESHOLD))
+        self._spoof_threshold = spoof_model_threshold(json.loads(args["model_config"]))
 
     def execute(self, requests: list) -> list:
         responses = []

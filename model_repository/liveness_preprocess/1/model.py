@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import triton_python_backend_utils as pb_utils
 
 from python_backends.alignment.grouped_requests import run_requests
-from python_backends.imaging import DecodeSettings, model_parameters
-from python_backends.liveness.preprocess import FacePlacement, LivenessCrops, LivenessPreprocessor, face_placements
+from python_backends.liveness.preprocess import FacePlacement, LivenessPreprocessor, face_placements, preprocess_settings
 from python_backends.liveness.sharpness import face_sharpness
 
 _OUTPUTS = ("LMK_INPUT", "SPOOF_INPUT", "CROP_META", "SHARPNESS")
@@ -17,8 +14,7 @@ _OUTPUTS = ("LMK_INPUT", "SPOOF_INPUT", "CROP_META", "SHARPNESS")
 
 class TritonPythonModel:
     def initialize(self, args: dict[str, str]) -> None:
-        crops = LivenessCrops.from_parameters(model_parameters(json.loads(args["model_config"])))
-        settings = DecodeSettings.from_triton(args)
+        crops, settings = preprocess_settings(args)
         pb_utils.Logger.log_info(f"{args['model_instance_name']}: {settings.decoder}")
         self._preprocessor = LivenessPreprocessor(crops, settings)
 
