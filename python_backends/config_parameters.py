@@ -11,11 +11,13 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import fields
 from typing import Any, TypeVar
 
+from python_backends.errors import BackendError
+
 T = TypeVar("T")
 _CASTS = {"int": int, "float": float, "str": str, "bool": lambda text: text.strip().lower() in ("1", "true", "yes")}
 
 
-class ParameterError(ValueError):
+class ParameterError(BackendError, ValueError):
     """A model's config parameters name a key its model does not read, or give a value it cannot use."""
 
 

@@ -9,6 +9,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from python_backends.config_parameters import read_strictly
+from python_backends.errors import BackendError
 
 DEFAULT_MODEL_FILENAME = "model.onnx"
 
@@ -31,7 +32,7 @@ TRITON_TO_NUMPY: dict[str, np.dtype] = {
 }
 
 
-class ModelConfigError(ValueError):
+class ModelConfigError(BackendError, ValueError):
     """The model config cannot be served by this backend as written."""
 
 

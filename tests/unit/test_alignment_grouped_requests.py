@@ -1,6 +1,7 @@
 import numpy as np
 
 from python_backends.alignment.grouped_requests import run_requests
+from python_backends.errors import triton_answer
 from python_backends.imaging import InvalidImagesError
 
 
@@ -18,6 +19,7 @@ def test_bad_requests_fail_alone_and_good_ones_are_split_back():
 
     results = run_requests([(1, 2), "bad tensor", (3, -1), (4,)], samples_of, run)
     np.testing.assert_array_equal(results[0][0], [10, 20])
-    assert results[1] == "LANDMARKS must be finite"
-    assert results[2] == "IMAGE: image 1: corrupt"
+    assert triton_answer(results[1]) == triton_answer(ValueError("LANDMARKS must be finite"))
+    assert isinstance(results[2], InvalidImagesError) and results[2].problems == {1: "corrupt"}
+    assert triton_answer(results[2]).message == "IMAGE: image 1: corrupt"
     np.testing.assert_array_equal(results[3][0], [40])

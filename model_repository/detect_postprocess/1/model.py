@@ -9,6 +9,7 @@ import triton_python_backend_utils as pb_utils
 
 from python_backends.detection import Letterbox, find_faces, pack_faces
 from python_backends.detection.faces import postprocess_settings
+from python_backends.triton_responses import error_response, response
 
 
 class TritonPythonModel:
@@ -21,8 +22,7 @@ class TritonPythonModel:
             try:
                 responses.append(self._detect(request))
             except ValueError as error:
-                triton_error = pb_utils.TritonError(str(error), pb_utils.TritonError.INVALID_ARG)
-                responses.append(pb_utils.InferenceResponse(output_tensors=[], error=triton_error))
+                responses.append(error_response(error))
         return responses
 
     def _detect(self, request):
@@ -35,7 +35,5 @@ class TritonPythonModel:
         packed = pack_faces([find_faces(loc[i], conf[i], landms[i], box, self._params, self._priors)
                              for i, box in enumerate(letterboxes)])
         image_size = np.array([[box.image_h, box.image_w] for box in letterboxes], dtype=np.int32)
-        return pb_utils.InferenceResponse(output_tensors=[
-            pb_utils.Tensor("BOXES", packed.boxes), pb_utils.Tensor("SCORES", packed.scores),
-            pb_utils.Tensor("LANDMARKS", packed.landmarks), pb_utils.Tensor("NUM_FACES", packed.num_faces),
-            pb_utils.Tensor("IMAGE_SIZE", image_size)])
+        return response({"BOXES": packed.boxes, "SCORES": packed.scores, "LANDMARKS": packed.landmarks,
+                         "NUM_FACES": packed.num_faces, "IMAGE_SIZE": image_size})

@@ -7,6 +7,7 @@ import triton_python_backend_utils as pb_utils
 
 from python_backends.alignment.embed_preprocess import EmbedPreprocessor, landmarks_batch, preprocess_settings
 from python_backends.alignment.grouped_requests import run_requests
+from python_backends.triton_responses import response
 
 
 class TritonPythonModel:
@@ -16,15 +17,10 @@ class TritonPythonModel:
         self._preprocessor = EmbedPreprocessor(spec, settings)
 
     def execute(self, requests: list) -> list:
-        return [_response(result) for result in run_requests(requests, self._samples, self._preprocessor.run)]
+        return [response(result, ("EMB_INPUT",)) for result in run_requests(requests, self._samples,
+                                                                                self._preprocessor.run)]
 
     def _samples(self, request) -> list[tuple[bytes, np.ndarray]]:
         blobs = [bytes(blob) for blob in pb_utils.get_input_tensor_by_name(request, "IMAGE").as_numpy().reshape(-1)]
         landmarks = landmarks_batch(pb_utils.get_input_tensor_by_name(request, "LANDMARKS").as_numpy(), len(blobs))
         return [(blob, self._preprocessor.crop_matrix(points)) for blob, points in zip(blobs, landmarks)]
-
-
-def _response(result: tuple[np.ndarray, ...] | str):
-    if isinstance(result, str):
-        return pb_utils.InferenceResponse(output_tensors=[], error=pb_utils.TritonError(result))
-    return pb_utils.InferenceResponse(output_tensors=[pb_utils.Tensor("EMB_INPUT", result[0])])

@@ -8,6 +8,7 @@ import json
 import triton_python_backend_utils as pb_utils
 
 from python_backends.liveness.postprocess import liveness_signals, spoof_model_threshold
+from python_backends.triton_responses import error_response, response
 
 _INPUTS = ("landmarks", "face_score", "spoof_score", "CROP_META")
 
@@ -23,8 +24,7 @@ class TritonPythonModel:
                 tensors = [pb_utils.get_input_tensor_by_name(request, name) for name in _INPUTS]
                 inputs = [None if tensor is None else tensor.as_numpy() for tensor in tensors]
                 signals = liveness_signals(*inputs, spoof_threshold=self._spoof_threshold)
-                responses.append(pb_utils.InferenceResponse(
-                    output_tensors=[pb_utils.Tensor(name, array) for name, array in signals.as_outputs().items()]))
+                responses.append(response(signals.as_outputs()))
             except ValueError as error:
-                responses.append(pb_utils.InferenceResponse(output_tensors=[], error=pb_utils.TritonError(str(error))))
+                responses.append(error_response(error))
         return responses

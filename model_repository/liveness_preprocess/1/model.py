@@ -8,6 +8,7 @@ import triton_python_backend_utils as pb_utils
 from python_backends.alignment.grouped_requests import run_requests
 from python_backends.liveness.preprocess import FacePlacement, LivenessPreprocessor, face_placements, preprocess_settings
 from python_backends.liveness.sharpness import face_sharpness
+from python_backends.triton_responses import response
 
 _OUTPUTS = ("LMK_INPUT", "SPOOF_INPUT", "CROP_META", "SHARPNESS")
 
@@ -19,7 +20,7 @@ class TritonPythonModel:
         self._preprocessor = LivenessPreprocessor(crops, settings)
 
     def execute(self, requests: list) -> list:
-        return [_response(result) for result in run_requests(requests, self._samples, self._run)]
+        return [response(result, _OUTPUTS) for result in run_requests(requests, self._samples, self._run)]
 
     def _run(self, samples: list[tuple[bytes, FacePlacement]]) -> tuple[np.ndarray, ...]:
         landmarker_input, antispoof_input, crop_meta = self._preprocessor.run(samples)
@@ -33,9 +34,3 @@ class TritonPythonModel:
         if len(boxes) != len(blobs):
             raise ValueError(f"BOX holds {len(boxes)} boxes for {len(blobs)} images")
         return list(zip(blobs, face_placements(boxes, landmarks, self._preprocessor.crops)))
-
-
-def _response(result: tuple[np.ndarray, ...] | str):
-    if isinstance(result, str):
-        return pb_utils.InferenceResponse(output_tensors=[], error=pb_utils.TritonError(result))
-    return pb_utils.InferenceResponse(output_tensors=[pb_utils.Tensor(name, array) for name, array in zip(_OUTPUTS, result)])
