@@ -6,7 +6,7 @@ import numpy as np
 import triton_python_backend_utils as pb_utils
 
 from python_backends.alignment.embed_preprocess import EmbedPreprocessor, landmarks_batch, preprocess_settings
-from python_backends.alignment.grouped_requests import run_requests
+from python_backends.imaging.requests import run_requests
 from python_backends.triton_responses import response
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import triton_python_backend_utils as pb_utils
 
 from python_backends.detection.preprocess import DetectPreprocessor, preprocess_settings
-from python_backends.imaging import run_grouped
+from python_backends.imaging.requests import run_requests
 from python_backends.triton_responses import response
 
 _OUTPUTS = ("DET_INPUT", "DET_META")
@@ -18,6 +18,8 @@ class TritonPythonModel:
         self._preprocessor = DetectPreprocessor(spec, settings)
 
     def execute(self, requests: list) -> list:
-        groups = [[bytes(blob) for blob in pb_utils.get_input_tensor_by_name(request, "IMAGE").as_numpy().reshape(-1)]
-                  for request in requests]
-        return [response(result, _OUTPUTS) for result in run_grouped(groups, self._preprocessor.run)]
+        return [response(result, _OUTPUTS) for result in run_requests(requests, _images, self._preprocessor.run)]
+
+
+def _images(request) -> list[bytes]:
+    return [bytes(blob) for blob in pb_utils.get_input_tensor_by_name(request, "IMAGE").as_numpy().reshape(-1)]

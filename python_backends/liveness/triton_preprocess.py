@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import triton_python_backend_utils as pb_utils
 
-from python_backends.alignment.grouped_requests import run_requests
+from python_backends.imaging.requests import run_requests
 from python_backends.liveness.preprocess import FacePlacement, LivenessPreprocessor, face_placements, preprocess_settings
 from python_backends.liveness.sharpness import face_sharpness
 from python_backends.triton_responses import response
