@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from facegate_client.models import ModelsClient
+from facegate_client.ensembles import ModelsClient
 
 from facegate.bench.inprocess import ONNX_MODELS, InProcessEnsembles
 from facegate.bench.inprocess_runs import LocalVerifier

@@ -12,7 +12,7 @@ import pytest
 from google.protobuf import json_format, text_format
 from tritonclient.grpc import model_config_pb2
 
-from facegate.models.contracts import CONTRACTS
+from facegate.model_build.contracts import CONTRACTS
 from facegate_client.validation import Limits
 from python_backends.alignment.embed_preprocess import preprocess_settings as embed_preprocess_settings
 from python_backends.decision import ChallengePolicy, DecisionConfig
@@ -20,7 +20,7 @@ from python_backends.detection import DetectionParams, PriorSpec
 from python_backends.detection.faces import postprocess_settings as detect_postprocess_settings
 from python_backends.detection.preprocess import preprocess_settings as detect_preprocess_settings
 from python_backends.imaging import DecodeSettings
-from python_backends.imaging.input_spec import ANTISPOOF_INPUT, DETECTOR_INPUT, EMBEDDER_INPUT, LANDMARKER_INPUT
+from python_backends.imaging.input_spec import DETECTOR_INPUT, EMBEDDER_INPUT
 from python_backends.liveness.postprocess import spoof_model_threshold
 from python_backends.liveness.preprocess import LivenessCrops
 from python_backends.liveness.preprocess import preprocess_settings as liveness_preprocess_settings
@@ -79,14 +79,6 @@ def test_verify_and_challenge_configs_keep_the_python_defaults():
 def test_onnx_model_configs_parse_strictly():
     for name in ONNX_MODELS:
         assert parse_model_config(CONFIGS[name]).name == name
-
-
-def test_the_model_build_contracts_are_the_served_input_specs():
-    for model, spec in (("face_detector", DETECTOR_INPUT), ("face_embedder", EMBEDDER_INPUT),
-                        ("face_landmarker", LANDMARKER_INPUT), ("face_antispoof", ANTISPOOF_INPUT)):
-        contract = CONTRACTS[model].preprocessing
-        assert (contract.mean, contract.std, contract.channel_order) == (spec.mean, spec.std, spec.channel_order), model
-        assert contract.size in (None, (spec.input_size, spec.input_size)), model
 
 
 @pytest.mark.parametrize("name", [n for n in CONFIGS if n not in ("verify", "challenge")])
