@@ -1,4 +1,5 @@
-"""The Python models' Triton responses: their outputs, or an error worded by `errors.triton_answer`."""
+"""The Python models' Triton responses: their outputs, or an error (worded by `errors.triton_answer`, or by
+the model itself: `refusal`)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,17 @@ import triton_python_backend_utils as pb_utils
 from python_backends.errors import triton_answer
 
 
+def refusal(message: str, code: int | None = None) -> pb_utils.InferenceResponse:
+    """An error response worded by the model itself (challenge and verify: reason codes and request ids,
+    never input data); INTERNAL unless `code` says otherwise."""
+    error = pb_utils.TritonError(message) if code is None else pb_utils.TritonError(message, code)
+    return pb_utils.InferenceResponse(output_tensors=[], error=error)
+
+
 def error_response(error: Exception) -> pb_utils.InferenceResponse:
     answer = triton_answer(error)
     code = pb_utils.TritonError.INVALID_ARG if answer.input_fault else pb_utils.TritonError.INTERNAL
-    return pb_utils.InferenceResponse(output_tensors=[], error=pb_utils.TritonError(answer.message, code))
+    return refusal(answer.message, code)
 
 
 def response(result: Exception | Mapping[str, np.ndarray] | Sequence[np.ndarray],

@@ -12,12 +12,13 @@ import json
 import triton_python_backend_utils as pb_utils
 
 from python_backends.decision import ChallengeIssuer, LockedOut, TokenStoreUnavailable, open_token_store
+from python_backends.triton_responses import refusal
 from python_backends.verify.attempt_metrics import RefusalMetrics
 from python_backends.verify.parameters import challenge_policy
 from python_backends.verify.request import ChallengeRequest
 from python_backends.verify.response import challenge_document
 from python_backends.verify.settings import ServiceSettings
-from python_backends.verify.triton_io import counter_family, json_output, one_input, refusal
+from python_backends.verify.triton_io import counter_family, json_output, one_input
 
 
 class ChallengeModel:

@@ -1,4 +1,4 @@
-"""Tensors in and out of the challenge and verify models: bytes inputs, JSON outputs, refusals, metric families."""
+"""Tensors in and out of the challenge and verify models: bytes inputs, JSON outputs, metric families."""
 
 from __future__ import annotations
 
@@ -32,8 +32,3 @@ def counter_family(name: str, description: str) -> pb_utils.MetricFamily:
 
 def gauge_family(name: str, description: str) -> pb_utils.MetricFamily:
     return pb_utils.MetricFamily(name=name, description=description, kind=pb_utils.MetricFamily.GAUGE)
-
-
-def refusal(message: str, code=None) -> pb_utils.InferenceResponse:
-    error = pb_utils.TritonError(message) if code is None else pb_utils.TritonError(message, code)
-    return pb_utils.InferenceResponse(output_tensors=[], error=error)

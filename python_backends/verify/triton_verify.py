@@ -16,6 +16,7 @@ import triton_python_backend_utils as pb_utils
 
 from python_backends.decision import ChallengeVerifier, open_token_store
 from python_backends.gpus import visible_gpu_count
+from python_backends.triton_responses import refusal
 from python_backends.verify.attempt_metrics import AttemptMetrics
 from python_backends.verify.ensembles import InferenceFailed
 from python_backends.verify.model_versions import model_versions
@@ -27,7 +28,7 @@ from python_backends.verify.request import RequestError, VerifyOptions, token_te
 from python_backends.verify.response import result_document
 from python_backends.verify.settings import ServiceSettings
 from python_backends.verify.triton_ensembles import TritonEnsembles
-from python_backends.verify.triton_io import bytes_input, counter_family, gauge_family, json_output, one_input, refusal
+from python_backends.verify.triton_io import bytes_input, counter_family, gauge_family, json_output, one_input
 from python_backends.video.clip_frames import ClipFrames
 from python_backends.video.decoders import choose_decoder
 
