@@ -22,8 +22,8 @@ from python_backends.verify.settings import (
 )
 
 
-def service_environment(base: Mapping[str, str], config: ServerConfig, state_dir: Path,
-                        heals_file: Path) -> dict[str, str]:
+def verify_environment(base: Mapping[str, str], config: ServerConfig, state_dir: Path,
+                       heals_file: Path) -> dict[str, str]:
     """`base` plus the state directory, token store, attempt limits, the launcher's count of model reloads and
     switches; a configured keyring file replaces any inherited keyring, and the configured token store (or
     none) any inherited one."""
