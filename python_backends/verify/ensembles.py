@@ -11,6 +11,7 @@ import numpy as np
 from python_backends.decision import Box
 
 DETECT, FACE_SIGNALS, LIVENESS, EMBED = "detect", "face_signals", "liveness", "embed"
+CROP_SIGNALS = "crop_signals"
 
 
 class InferenceFailed(RuntimeError):
@@ -55,11 +56,23 @@ class FaceSignals:
     sharpness: float
 
 
+@dataclass(frozen=True)
+class CropSignals:
+    """The crop_signals ensemble's outputs for one landmarker crop the caller cut itself."""
+
+    eye_opening: tuple[float, float]
+    yaw_deg: float
+    pitch_deg: float
+
+
 class SignalEnsembles(Protocol):
     """The cheap calls: all that a VIDEO's screening of every frame needs (python_backends/video)."""
 
     async def detect(self, images: Sequence[bytes]) -> list[Faces]:
         """Faces per image; raises InferenceFailed."""
+
+    async def crop_signals(self, crops: np.ndarray, crop_meta: np.ndarray) -> list[CropSignals]:
+        """Eyes and pose from landmarker inputs [n, 3, S, S] and their CROP_META [n, 6]; raises InferenceFailed."""
 
     async def signals(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> list[FaceSignals]:
         """Cheap signals of one face per image (boxes [n, 4], landmarks [n, 5, 2]); raises InferenceFailed."""
