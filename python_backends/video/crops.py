@@ -19,11 +19,13 @@ from python_backends.liveness.preprocess import LivenessCrops, face_placements
 
 def normalised(crops: np.ndarray, spec: ModelInputSpec) -> np.ndarray:
     """RGB uint8 crops [n, S, S, 3] -> the model input [n, 3, S, S] float32 as `spec` wants it."""
-    chw = crops.astype(np.float32).transpose(0, 3, 1, 2)
+    chw = crops.transpose(0, 3, 1, 2)
     if spec.channel_order == "BGR":
         chw = chw[:, ::-1]
     mean, std = (np.asarray(v, np.float32)[:, None, None] for v in (spec.mean, spec.std))
-    return np.ascontiguousarray((chw - mean) / std)
+    out = np.subtract(chw, mean, dtype=np.float32, order="C")
+    out *= 1 / std
+    return out
 
 
 def landmarker_inputs(frames: Sequence[np.ndarray], boxes: np.ndarray, landmarks: np.ndarray,

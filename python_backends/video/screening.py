@@ -61,27 +61,27 @@ def sparse_frames(tracked: np.ndarray, every: int) -> np.ndarray:
 def frames_to_refine(screen: FrameScreen, tracked: np.ndarray, landmarked: np.ndarray,
                      config: DecisionConfig) -> np.ndarray:
     """The tracked frames not `landmarked` yet (a mask over all frames) in the gaps between consecutive
-    measured frames that may hide part of an action. Eyes count as not open below blink_reopen_fraction
-    x the open-eye level (the blink baseline percentile of the measured openings). Refined: every gap
-    in and next to a run of not-open frames no longer than a blink; in longer runs (eyes narrowed for
-    seconds) the gaps at their edges, those across which the opening moves by (1 - blink_reopen_fraction)
-    x the level or more, and those next to the bottom of such a move (a blink may hide there); and the
-    gaps where the yaw
-    offset from the median crosses a turn's enter or return threshold. `config`: at the clip's frame
-    rate (selection.at_frame_rate)."""
+    measured frames that may hide part of an action. Against the open-eye level (the blink baseline
+    percentile of the measured openings), eyes are not open below blink_reopen_fraction x it, closed
+    below blink_close_fraction x it. Refined: every gap next to a frame with eyes not open, except
+    between two closed frames inside a run of not-open frames longer than a blink (eyes shut or
+    narrowed for seconds: no blink ends there) unless next to the bottom of a dip (a blink's most
+    closed frame may hide there); and the gaps where the yaw offset from the median crosses a turn's
+    enter or return threshold. `config`: at the clip's frame rate (selection.at_frame_rate)."""
     measured = tracked[np.isfinite(screen.eye_opening[tracked])]
     if len(measured) < 2:
         return np.zeros(0, dtype=np.int64)
     opening = screen.eye_opening[measured]
     relative = opening / np.percentile(opening, config.blink_baseline_percentile)
-    closed = relative < config.blink_reopen_fraction
-    moves = np.abs(np.diff(relative)) >= 1 - config.blink_reopen_fraction
-    lowest = (closed & np.r_[True, relative[1:] <= relative[:-1]] & np.r_[relative[:-1] <= relative[1:], True]
-              & (np.r_[False, moves] | np.r_[moves, False]))  # the bottom of a dip
-    wanted = (closed[:-1] != closed[1:]) | ((closed[:-1] | closed[1:]) & moves) | lowest[:-1] | lowest[1:]
-    for start, end in _runs(closed):
+    not_open, closed = relative < config.blink_reopen_fraction, relative < config.blink_close_fraction
+    steady = closed[:-1] & closed[1:]
+    for start, end in _runs(not_open):
         if measured[end] - measured[start] + 1 <= config.blink_max_frames:
-            wanted[max(0, start - 1):end + 1] = True
+            steady[start:end] = False
+    moves = np.abs(np.diff(relative)) >= 1 - config.blink_reopen_fraction
+    bottom = (closed & np.r_[True, relative[1:] <= relative[:-1]] & np.r_[relative[:-1] <= relative[1:], True]
+              & (np.r_[False, moves] | np.r_[moves, False]))
+    wanted = ((not_open[:-1] | not_open[1:]) & ~steady) | bottom[:-1] | bottom[1:]
     offset = screen.yaw_deg[measured] - np.median(screen.yaw_deg[measured])
     for toward in (offset, -offset):
         for level in (config.turn_threshold_deg, config.turn_return_fraction * config.turn_threshold_deg):
@@ -99,14 +99,13 @@ def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
 
 
 async def detect_scaled(frames: Sequence[np.ndarray], ensembles: SignalEnsembles, side: int) -> list[Faces]:
-    """Faces in RGB frames, found on copies scaled so the longer side is at most `side` (the
-    detector's input: it would scale them so itself), in the frames' own pixels."""
-    height, width = frames[0].shape[:2]
-    scale = min(1.0, side / max(width, height))
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    found = await ensembles.detect([bmp(np.asarray(Image.fromarray(np.ascontiguousarray(frame)).resize(
-        size, Image.Resampling.BILINEAR))) for frame in frames])
-    x, y = width / size[0], height / size[1]
+    """Faces in RGB frames, found on copies reduced by the largest whole factor that keeps them at
+    least `side` px (the detector's input: it scales them the rest of the way itself; a box filter,
+    much cheaper than a resize), in the frames' own pixels."""
+    factor = max(1, max(frames[0].shape[:2]) // side)
+    small = [np.asarray(Image.fromarray(np.ascontiguousarray(frame)).reduce(factor)) for frame in frames]
+    found = await ensembles.detect([bmp(frame) for frame in small])
+    x, y = frames[0].shape[1] / small[0].shape[1], frames[0].shape[0] / small[0].shape[0]
     return [Faces(faces.boxes * [x, y, x, y], faces.landmarks * [x, y]) for faces in found]
 
 
