@@ -23,10 +23,11 @@ class VideoSettings:
     # sources in a selfie, and one decoded clip stays bounded (300 x 640x360 RGB = 207 MB worst case).
     analysis_side: int = 640
     # Screening: the face detector runs on every `detect_every`-th frame (boxes in between are
-    # interpolated, a head moves little in 1/10 s), the landmarker on every `landmark_every`-th frame
+    # interpolated: a head moves little in 1/4 s, and the landmarker's crop is 1.3x the box; 3 and 6
+    # found the same blinks and turns on the test clips), the landmarker on every `landmark_every`-th frame
     # with a face (a blink's closed eyes last at least 3 frames at 24-30 fps), then on every frame
     # around the measured ones with eyes not open or the yaw crossing a turn threshold (screening.py).
-    detect_every: int = 3
+    detect_every: int = 6
     landmark_every: int = 3
     # Frames per screening call (calls run one after another): bounds what one request holds in the
     # Python backend's shared memory (32 x 192x192 float crops = 14 MB) whatever the clip's length.

@@ -116,7 +116,7 @@ class FakeEnsembles:
 def test_screening_detects_at_the_detector_size_and_refines_around_the_blink():
     frames = [np.full((360, 640, 3), i, dtype=np.uint8) for i in range(30)]
     fake = FakeEnsembles()
-    result = asyncio.run(screen_frames(frames, fake, VideoSettings(screen_batch=8), CONFIG))
+    result = asyncio.run(screen_frames(frames, fake, VideoSettings(detect_every=3, screen_batch=8), CONFIG))
     assert fake.detected_sizes == [(320, 180)] * 11  # frames 0, 3, ..., 27 and 29
     assert sorted(fake.landmarked) == sorted({*range(0, 30, 3), 29, 10, 11, 13, 14})  # 15 is open again
     assert len(fake.landmarked) == len(set(fake.landmarked))
