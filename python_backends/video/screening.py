@@ -5,8 +5,8 @@ between get the largest face's box and landmarks interpolated from their detecte
 moves a few pixels in 1/10 s, well inside the landmarker's 1.3x crop). The landmarker runs on crops
 cut here from the decoded pixels (crops.py, the `crop_signals` ensemble: no image decode, no
 anti-spoofing crop): first on every `landmark_every`-th frame with a face, then on every frame
-between two measured ones where the eyes may be closing or the yaw crosses a turn threshold, so
-each blink and each turn's edges are measured at the full frame rate.
+between two measured ones where the eyes may be closing or a turn starts or ends, so each blink
+and each turn's edges are measured at the full frame rate.
 """
 
 from __future__ import annotations
@@ -66,8 +66,9 @@ def frames_to_refine(screen: FrameScreen, tracked: np.ndarray, landmarked: np.nd
     below blink_close_fraction x it. Refined: every gap next to a frame with eyes not open, except
     between two closed frames inside a run of not-open frames longer than a blink (eyes shut or
     narrowed for seconds: no blink ends there) unless next to the bottom of a dip (a blink's most
-    closed frame may hide there); and the gaps where the yaw offset from the median crosses a turn's
-    enter or return threshold. `config`: at the clip's frame rate (selection.at_frame_rate)."""
+    closed frame may hide there); and, for each excursion of the yaw offset from the median that
+    reaches a turn's threshold, the gaps where it first reaches it and where it falls back below the
+    return level (a turn's start and end). `config`: at the clip's frame rate (selection.at_frame_rate)."""
     measured = tracked[np.isfinite(screen.eye_opening[tracked])]
     if len(measured) < 2:
         return np.zeros(0, dtype=np.int64)
@@ -83,10 +84,13 @@ def frames_to_refine(screen: FrameScreen, tracked: np.ndarray, landmarked: np.nd
               & (np.r_[False, moves] | np.r_[moves, False]))
     wanted = ((not_open[:-1] | not_open[1:]) & ~steady) | bottom[:-1] | bottom[1:]
     offset = screen.yaw_deg[measured] - np.median(screen.yaw_deg[measured])
-    for toward in (offset, -offset):
-        for level in (config.turn_threshold_deg, config.turn_return_fraction * config.turn_threshold_deg):
-            beyond = toward >= level
-            wanted |= beyond[:-1] != beyond[1:]
+    for toward in (offset, -offset):  # as detect_turns: a turn starts at the threshold, ends below its return level
+        entering = toward >= config.turn_threshold_deg
+        for start, end in _runs(toward >= config.turn_return_fraction * config.turn_threshold_deg):
+            if entering[start:end + 1].any():
+                first = start + int(np.argmax(entering[start:end + 1]))
+                wanted[max(0, first - 1)] |= first > 0
+                wanted[min(end, len(wanted) - 1)] |= end < len(toward) - 1
     gaps = [tracked[(tracked > measured[k]) & (tracked < measured[k + 1]) & ~landmarked[tracked]]
             for k in np.flatnonzero(wanted)]
     return np.concatenate(gaps) if gaps else np.zeros(0, dtype=np.int64)

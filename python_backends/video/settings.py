@@ -26,7 +26,7 @@ class VideoSettings:
     # interpolated: a head moves little in 1/4 s, and the landmarker's crop is 1.3x the box; 3 and 6
     # found the same blinks and turns on the test clips), the landmarker on every `landmark_every`-th frame
     # with a face (a blink's closed eyes last at least 3 frames at 24-30 fps), then on every frame
-    # around the measured ones with eyes not open or the yaw crossing a turn threshold (screening.py).
+    # around the measured ones with eyes not open and at a turn's start and end (screening.py).
     detect_every: int = 6
     landmark_every: int = 3
     # Frames per screening call (calls run one after another): bounds what one request holds in the

@@ -72,6 +72,12 @@ def test_turn_edges_are_refined():
     assert frames == [19, 20, 40, 41]  # across 18 -> 21 (enters) and 39 -> 42 (back below half the threshold)
 
 
+def test_a_sway_short_of_a_turn_needs_nothing_more():
+    yaw = np.zeros(60)
+    yaw[20:40] = 7.0  # past the return level (5 deg), short of the threshold (10)
+    assert refine(sparse(np.full(60, 0.25)), sparse(yaw)) == []
+
+
 def test_frames_already_tried_are_not_asked_again():
     opening = sparse(np.r_[np.full(12, 0.25), 0.05, np.full(17, 0.25)])
     landmarked = np.isfinite(opening)
