@@ -116,7 +116,8 @@ async def detect_scaled(frames: Sequence[np.ndarray], ensembles: SignalEnsembles
 async def screen_frames(frames: Sequence[np.ndarray], ensembles: SignalEnsembles, settings: VideoSettings,
                         config: DecisionConfig) -> FrameScreen:
     """`config` at the clip's frame rate (selection.at_frame_rate). At most `screen_batch` frames per
-    ensemble call, one call after another: what a request holds in flight (in the Python backend's shared memory) stays bounded whatever the clip's length."""
+    ensemble call, one call after another: what a request holds in flight (in the Python backend's
+    shared memory) stays bounded whatever the clip's length."""
     count, batch = len(frames), settings.screen_batch
     picked = detected_frames(count, settings.detect_every)
     found = [faces for part in chunks(picked, batch)
