@@ -74,11 +74,11 @@ class SignalEnsembles(Protocol):
     async def crop_signals(self, crops: np.ndarray, crop_meta: np.ndarray) -> list[CropSignals]:
         """Eyes and pose from landmarker inputs [n, 3, S, S] and their CROP_META [n, 6]; raises InferenceFailed."""
 
+
+class Ensembles(SignalEnsembles, Protocol):
     async def signals(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> list[FaceSignals]:
         """Cheap signals of one face per image (boxes [n, 4], landmarks [n, 5, 2]); raises InferenceFailed."""
 
-
-class Ensembles(SignalEnsembles, Protocol):
     async def spoof(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
         """Anti-spoofing scores [n] (0 live .. 1 spoof) of one face per image; raises InferenceFailed."""
 
