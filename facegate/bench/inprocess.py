@@ -27,7 +27,7 @@ from python_backends.liveness.postprocess import liveness_signals
 from python_backends.liveness.preprocess import LivenessCrops, LivenessPreprocessor, face_placements
 from python_backends.liveness.sharpness import face_sharpness
 from python_backends.liveness.spoof import MODEL_THRESHOLD, normalised_spoof_score
-from python_backends.verify.ensembles import Faces, FaceSignals
+from python_backends.verify.ensembles import CropSignals, Faces, FaceSignals
 
 ONNX_MODELS = ("face_detector", "face_landmarker", "face_antispoof", "face_embedder")
 
@@ -80,6 +80,9 @@ class InProcessEnsembles:
     async def signals(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> list[FaceSignals]:
         return self._batched(len(images), lambda part: self.signals_now(images[part], boxes[part], landmarks[part]))
 
+    async def crop_signals(self, crops: np.ndarray, crop_meta: np.ndarray) -> list[CropSignals]:
+        return self._batched(len(crops), lambda part: self.crop_signals_now(crops[part], crop_meta[part]))
+
     async def spoof(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
         return np.array(self._batched(len(images), lambda part: list(self.spoof_now(images[part], boxes[part],
                                                                                     landmarks[part]))))
@@ -110,6 +113,14 @@ class InProcessEnsembles:
                                    spoof_threshold=self.spoof_threshold)
         return [FaceSignals((float(eyes[0]), float(eyes[1])), float(yaw[0]), float(pitch[0]), float(sharp[0]))
                 for eyes, yaw, pitch, sharp in zip(signals.eye_opening, signals.yaw, signals.pitch, sharpness)]
+
+    def crop_signals_now(self, crops: np.ndarray, crop_meta: np.ndarray) -> list[CropSignals]:
+        """As the crop_signals ensemble: eyes and pose from landmarker crops the caller cut."""
+        marks = self.models["face_landmarker"](crops)
+        signals = liveness_signals(marks["landmarks"], marks["face_score"], None, crop_meta,
+                                   spoof_threshold=self.spoof_threshold)
+        return [CropSignals((float(eyes[0]), float(eyes[1])), float(yaw[0]), float(pitch[0]))
+                for eyes, yaw, pitch in zip(signals.eye_opening, signals.yaw, signals.pitch)]
 
     def spoof_now(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
         """Normalised anti-spoofing scores [n] (the liveness ensemble's SPOOF_SCORE)."""

@@ -12,6 +12,7 @@ from python_backends.decision import Box
 from python_backends.errors import BackendError, is_bad_image
 
 DETECT, FACE_SIGNALS, LIVENESS, EMBED = "detect", "face_signals", "liveness", "embed"
+CROP_SIGNALS = "crop_signals"
 # The ensembles' (and their pre/post-processing models') max_batch_size in config.pbtxt: the most images
 # one ensemble request may carry (tests/unit/test_model_configs.py checks the configs against it).
 ENSEMBLE_MAX_BATCH = 64
@@ -59,17 +60,29 @@ class FaceSignals:
     sharpness: float
 
 
+@dataclass(frozen=True)
+class CropSignals:
+    """The crop_signals ensemble's outputs for one landmarker crop the caller cut itself."""
+
+    eye_opening: tuple[float, float]
+    yaw_deg: float
+    pitch_deg: float
+
+
 class SignalEnsembles(Protocol):
     """The cheap calls: all that a VIDEO's screening of every frame needs (python_backends/video)."""
 
     async def detect(self, images: Sequence[bytes]) -> list[Faces]:
         """Faces per image; raises InferenceFailed."""
 
-    async def signals(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> list[FaceSignals]:
-        """Cheap signals of one face per image (boxes [n, 4], landmarks [n, 5, 2]); raises InferenceFailed."""
+    async def crop_signals(self, crops: np.ndarray, crop_meta: np.ndarray) -> list[CropSignals]:
+        """Eyes and pose from landmarker inputs [n, 3, S, S] and their CROP_META [n, 6]; raises InferenceFailed."""
 
 
 class Ensembles(SignalEnsembles, Protocol):
+    async def signals(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> list[FaceSignals]:
+        """Cheap signals of one face per image (boxes [n, 4], landmarks [n, 5, 2]); raises InferenceFailed."""
+
     async def spoof(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
         """Anti-spoofing scores [n] (0 live .. 1 spoof) of one face per image; raises InferenceFailed."""
 

@@ -14,7 +14,17 @@ from typing import TypeVar
 import numpy as np
 import triton_python_backend_utils as pb_utils
 
-from python_backends.verify.ensembles import DETECT, EMBED, FACE_SIGNALS, LIVENESS, Faces, FaceSignals, InferenceFailed
+from python_backends.verify.ensembles import (
+    CROP_SIGNALS,
+    DETECT,
+    EMBED,
+    FACE_SIGNALS,
+    LIVENESS,
+    CropSignals,
+    Faces,
+    FaceSignals,
+    InferenceFailed,
+)
 from python_backends.verify.request_split import parts
 
 _SIGNAL_OUTPUTS = ("EYE_OPENING", "YAW", "PITCH", "SHARPNESS")
@@ -57,6 +67,9 @@ class TritonEnsembles:
         return await self._split_gather(len(images), lambda part: self._signals(images[part], boxes[part],
                                                                                 landmarks[part]))
 
+    async def crop_signals(self, crops: np.ndarray, crop_meta: np.ndarray) -> list[CropSignals]:
+        return await self._split_gather(len(crops), lambda part: self._crop_signals(crops[part], crop_meta[part]))
+
     async def spoof(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
         return np.array(await self._split_gather(len(images), lambda part: self._spoof(images[part], boxes[part],
                                                                                        landmarks[part])))
@@ -73,6 +86,12 @@ class TritonEnsembles:
         out = await self._call(FACE_SIGNALS, _face_inputs(images, boxes, landmarks), _SIGNAL_OUTPUTS)
         return [FaceSignals((float(eyes[0]), float(eyes[1])), float(yaw[0]), float(pitch[0]), float(sharpness[0]))
                 for eyes, yaw, pitch, sharpness in zip(*(out[name] for name in _SIGNAL_OUTPUTS))]
+
+    async def _crop_signals(self, crops: np.ndarray, crop_meta: np.ndarray) -> list[CropSignals]:
+        out = await self._call(CROP_SIGNALS, {"LMK_INPUT": _f32(crops), "CROP_META": _f32(crop_meta)},
+                               _SIGNAL_OUTPUTS[:3])
+        return [CropSignals((float(eyes[0]), float(eyes[1])), float(yaw[0]), float(pitch[0]))
+                for eyes, yaw, pitch in zip(*(out[name] for name in _SIGNAL_OUTPUTS[:3]))]
 
     async def _spoof(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> list[float]:
         out = await self._call(LIVENESS, _face_inputs(images, boxes, landmarks), ("SPOOF_SCORE",))

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from python_backends.decision import DecisionConfig
 from python_backends.verify.ensembles import SignalEnsembles
-from python_backends.video.frames import DecodedClip
+from python_backends.video.frames import DecodedClip, bmp
 from python_backends.video.probe import ClipInfo, probe
 from python_backends.video.screening import screen_frames
-from python_backends.video.selection import select_frames
+from python_backends.video.selection import at_frame_rate, select_frames
 from python_backends.video.settings import VideoSettings
 
 Decoder = Callable[[bytes, ClipInfo, VideoSettings], DecodedClip]
@@ -43,8 +43,9 @@ class ClipFrames:
         info = probe(video, settings)
         # Decoding holds no lock Python needs (FFmpeg releases the GIL): other requests keep running.
         clip = await asyncio.to_thread(self._decoder, video, info, settings)
-        screen = await screen_frames(clip.frames, self._ensembles, settings.detect_every, settings.screen_batch)
+        screen = await screen_frames(clip.frames, self._ensembles, settings,
+                                     at_frame_rate(self._config, clip.fps, settings.reference_fps))
         chosen = select_frames(screen, clip.fps, self._config, settings.selected_frames, settings.reference_fps)
-        return ChosenFrames(tuple(clip.frames[i] for i in chosen), tuple(chosen),
+        return ChosenFrames(tuple(bmp(clip.frames[i]) for i in chosen), tuple(chosen),
                             tuple(round(float(clip.times_s[i]), 3) for i in chosen), len(clip.frames),
                             round(clip.fps, 2), info.codec, clip.width, clip.height, clip.rotation_deg)

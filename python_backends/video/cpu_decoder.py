@@ -12,7 +12,7 @@ import av
 import numpy as np
 
 from python_backends.decision import Reason
-from python_backends.video.frames import DecodedClip, analysis_size, bmp, upright, upright_size
+from python_backends.video.frames import DecodedClip, analysis_size, upright, upright_size
 from python_backends.video.probe import ClipInfo
 from python_backends.video.problems import VideoProblem
 from python_backends.video.settings import VideoSettings
@@ -29,8 +29,8 @@ def decode_cpu(data: bytes, info: ClipInfo, settings: VideoSettings) -> DecodedC
                 if len(frames) >= info.frame_count:
                     break
                 rotation = frame.rotation
-                pixels = frame.to_ndarray(width=width, height=height, format="bgr24")
-                frames.append(bmp(upright(pixels, rotation)))
+                pixels = frame.to_ndarray(width=width, height=height, format="rgb24")
+                frames.append(upright(pixels, rotation))
                 times.append(frame.time if frame.time is not None else np.nan)
     except (av.error.FFmpegError, EOFError):
         raise VideoProblem(Reason.VIDEO_TRUNCATED, f"decoding failed after {len(frames)} frames") from None

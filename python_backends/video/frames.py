@@ -1,7 +1,8 @@
-"""Decoded clip frames as verify's ensembles take them: upright, at the analysis size, as BMP.
+"""Decoded clip frames: upright RGB pixels at the analysis size, and BMP for the frames sent on.
 
 BMP is the cheapest encoding the existing image path accepts (a 54-byte header on the raw pixels),
-so the chosen frames enter verify exactly as uploaded frames do, without lossy re-encoding.
+so the frames sent to the `detect` ensemble and the chosen frames enter verify exactly as uploaded
+frames do, without lossy re-encoding. Only those are encoded; screening crops the rest itself.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 
 @dataclass(frozen=True)
 class DecodedClip:
-    frames: tuple[bytes, ...]  # BMP, upright, in presentation order
+    frames: tuple[np.ndarray, ...]  # HxWx3 uint8 RGB, upright, in presentation order
     times_s: np.ndarray  # each frame's presentation time, from 0
     width: int  # of the frames as decoded and turned upright
     height: int
@@ -40,18 +41,18 @@ def upright_size(width: int, height: int, rotation_deg: int) -> tuple[int, int]:
     return (height, width) if int(round(rotation_deg / 90)) % 2 else (width, height)
 
 
-def upright(bgr: np.ndarray, rotation_deg: int) -> np.ndarray:
+def upright(pixels: np.ndarray, rotation_deg: int) -> np.ndarray:
     """The frame as displayed: `rotation_deg` is the container's counter-clockwise display rotation."""
     turns = int(round(rotation_deg / 90)) % 4
-    return np.rot90(bgr, k=turns) if turns else bgr
+    return np.rot90(pixels, k=turns) if turns else pixels
 
 
-def bmp(bgr: np.ndarray) -> bytes:
-    """A 24-bit BMP of an HxWx3 BGR uint8 array (rows bottom-up, padded to 4 bytes)."""
-    height, width = bgr.shape[:2]
+def bmp(rgb: np.ndarray) -> bytes:
+    """A 24-bit BMP (BGR, rows bottom-up, padded to 4 bytes) of an HxWx3 RGB uint8 array."""
+    height, width = rgb.shape[:2]
     row = width * 3
     padding = (-row) % 4
-    pixels = np.ascontiguousarray(bgr[::-1], dtype=np.uint8)
+    pixels = np.ascontiguousarray(rgb[::-1, :, ::-1], dtype=np.uint8)
     if padding:
         pixels = np.pad(pixels.reshape(height, row), ((0, 0), (0, padding)))
     body = pixels.tobytes()

@@ -16,7 +16,7 @@ import numpy as np
 from nvidia.dali import fn, pipeline_def, types
 
 from python_backends.video.cpu_decoder import decode_cpu
-from python_backends.video.frames import DecodedClip, analysis_size, bmp, upright, upright_size
+from python_backends.video.frames import DecodedClip, analysis_size, upright, upright_size
 from python_backends.video.probe import ClipInfo
 from python_backends.video.settings import VideoSettings
 
@@ -54,8 +54,7 @@ def gpu_decoder(device_id: int):
         if len(rgb) != info.frame_count:
             return decode_cpu(data, info, settings)
         rotation = display_rotation(data)
-        bgr = rgb[..., ::-1]
-        return DecodedClip(tuple(bmp(upright(frame, rotation)) for frame in bgr), info.times_s,
+        return DecodedClip(tuple(upright(frame, rotation) for frame in rgb), info.times_s,
                            *upright_size(width, height, rotation), rotation)
 
     return decode_gpu

@@ -1,24 +1,41 @@
-"""Cheap measurements of every decoded frame: faces, eye opening, yaw, pitch and sharpness.
+"""Cheap measurements of the decoded frames: faces, eye opening, yaw, pitch and sharpness.
 
-The face detector runs on every `detect_every`-th frame; the frames between get the largest face's
-box and landmarks interpolated from their detected neighbours (a head moves a few pixels in 1/10 s,
-well inside the landmarker's 1.3x crop). The landmarker (through verify's `face_signals` call: no
-anti-spoofing) then runs on every frame with a face, so blinks are measured at the full frame rate.
+The face detector runs on every `detect_every`-th frame, sent at its own input size; the frames
+between get the largest face's box and landmarks interpolated from their detected neighbours (a head
+moves a few pixels in 1/10 s, well inside the landmarker's 1.3x crop). The landmarker runs on crops
+cut here from the decoded pixels (crops.py, the `crop_signals` ensemble: no image decode, no
+anti-spoofing crop): first on every `landmark_every`-th frame with a face, then on every frame
+between two measured ones where the eyes may be closing or a turn starts or ends, so each blink
+and each turn's edges are measured at the full frame rate.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from PIL import Image
 
+from python_backends.decision import DecisionConfig
+from python_backends.imaging.input_spec import DETECTOR_INPUT
+from python_backends.liveness.preprocess import LivenessCrops
+from python_backends.liveness.sharpness import face_sharpness
 from python_backends.verify.ensembles import Faces, SignalEnsembles
+from python_backends.video.crops import landmarker_inputs
+from python_backends.video.frames import bmp
+from python_backends.video.settings import VideoSettings
+from python_backends.video.tracking import detected_frames, track_faces
+
+# liveness_preprocess's crop defaults (its config.pbtxt sets the same values; a unit test checks).
+SCREEN_CROPS = LivenessCrops()
 
 
 @dataclass(frozen=True)
 class FrameScreen:
-    """Per decoded frame; NaN where no face was tracked. faces: the count in the nearest detected frame."""
+    """Per decoded frame; NaN where no face was tracked or the landmarker did not run.
+    faces: the count in the nearest detected frame. sharpness: of the landmarker crop (it ranks the
+    clip's frames; the frame path measures the decision's own on the chosen ones)."""
 
     faces: np.ndarray
     eye_opening: np.ndarray  # mean of both eyes
@@ -32,52 +49,92 @@ class FrameScreen:
         return np.flatnonzero((self.faces == 1) & np.isfinite(self.eye_opening))
 
 
-def detected_frames(count: int, every: int) -> list[int]:
-    """The frames the detector runs on: every `every`-th and the last."""
-    return sorted({*range(0, count, every), count - 1}) if count else []
-
-
-def track_faces(detections: Mapping[int, Faces], count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Face counts [n], largest-face boxes [n, 4] and landmarks [n, 5, 2] (NaN: no face) for every
-    frame, from detections on some of them (linear between two detected neighbours with a face)."""
-    known = np.array(sorted(detections))
-    faces = np.zeros(count, dtype=np.int64)
-    boxes, points = np.full((count, 4), np.nan), np.full((count, 5, 2), np.nan)
-    for frame in range(count):
-        after = int(known[np.searchsorted(known, frame)])
-        before = int(known[np.searchsorted(known, frame, side="right") - 1])
-        nearer = before if frame - before <= after - frame else after
-        faces[frame] = detections[nearer].count
-        with_face = [(index, detections[index]) for index in (before, after) if detections[index].count]
-        if not with_face:
-            continue
-        if len(with_face) == 1 or before == after:
-            (_, found), = with_face[:1]
-            boxes[frame], points[frame] = found.boxes[found.largest()], found.landmarks[found.largest()]
-            continue
-        weight = (frame - before) / (after - before)
-        (_, first), (_, second) = with_face
-        boxes[frame] = (1 - weight) * first.boxes[first.largest()] + weight * second.boxes[second.largest()]
-        points[frame] = (1 - weight) * first.landmarks[first.largest()] + weight * second.landmarks[second.largest()]
-    return faces, boxes, points
-
-
 def chunks(items: np.ndarray | list, size: int) -> list:
     return [items[start:start + size] for start in range(0, len(items), size)]
 
 
-async def screen_frames(frames: Sequence[bytes], ensembles: SignalEnsembles, detect_every: int,
-                        batch: int) -> FrameScreen:
-    """At most `batch` frames per ensemble call, one call after another: what a request holds in flight
-    (in the Python backend's shared memory) stays bounded whatever the clip's length."""
-    count = len(frames)
-    picked = detected_frames(count, detect_every)
-    found = [faces for part in chunks(picked, batch) for faces in await ensembles.detect([frames[i] for i in part])]
+def sparse_frames(tracked: np.ndarray, every: int) -> np.ndarray:
+    """Every `every`-th of the tracked frame numbers, and the last."""
+    return np.unique(np.concatenate([tracked[::every], tracked[-1:]]))
+
+
+def frames_to_refine(screen: FrameScreen, tracked: np.ndarray, landmarked: np.ndarray,
+                     config: DecisionConfig) -> np.ndarray:
+    """The tracked frames not `landmarked` yet (a mask over all frames) in the gaps between consecutive
+    measured frames that may hide part of an action. Against the open-eye level (the blink baseline
+    percentile of the measured openings), eyes are not open below blink_reopen_fraction x it, closed
+    below blink_close_fraction x it. Refined: every gap next to a frame with eyes not open, except
+    between two closed frames inside a run of not-open frames longer than a blink (eyes shut or
+    narrowed for seconds: no blink ends there) unless next to the bottom of a dip (a blink's most
+    closed frame may hide there); and, for each excursion of the yaw offset from the median that
+    reaches a turn's threshold, the gaps where it first reaches it and where it falls back below the
+    return level (a turn's start and end). `config`: at the clip's frame rate (selection.at_frame_rate)."""
+    measured = tracked[np.isfinite(screen.eye_opening[tracked])]
+    if len(measured) < 2:
+        return np.zeros(0, dtype=np.int64)
+    opening = screen.eye_opening[measured]
+    relative = opening / np.percentile(opening, config.blink_baseline_percentile)
+    not_open, closed = relative < config.blink_reopen_fraction, relative < config.blink_close_fraction
+    steady = closed[:-1] & closed[1:]
+    for start, end in _runs(not_open):
+        if measured[end] - measured[start] + 1 <= config.blink_max_frames:
+            steady[start:end] = False
+    moves = np.abs(np.diff(relative)) >= 1 - config.blink_reopen_fraction
+    bottom = (closed & np.r_[True, relative[1:] <= relative[:-1]] & np.r_[relative[:-1] <= relative[1:], True]
+              & (np.r_[False, moves] | np.r_[moves, False]))
+    wanted = ((not_open[:-1] | not_open[1:]) & ~steady) | bottom[:-1] | bottom[1:]
+    offset = screen.yaw_deg[measured] - np.median(screen.yaw_deg[measured])
+    for toward in (offset, -offset):  # as detect_turns: a turn starts at the threshold, ends below its return level
+        entering = toward >= config.turn_threshold_deg
+        for start, end in _runs(toward >= config.turn_return_fraction * config.turn_threshold_deg):
+            if entering[start:end + 1].any():
+                first = start + int(np.argmax(entering[start:end + 1]))
+                wanted[max(0, first - 1)] |= first > 0
+                wanted[min(end, len(wanted) - 1)] |= end < len(toward) - 1
+    gaps = [tracked[(tracked > measured[k]) & (tracked < measured[k + 1]) & ~landmarked[tracked]]
+            for k in np.flatnonzero(wanted)]
+    return np.concatenate(gaps) if gaps else np.zeros(0, dtype=np.int64)
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """Inclusive (start, end) positions of the runs of True."""
+    edges = np.diff(np.concatenate([[0], flags.astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1))
+
+
+async def detect_scaled(frames: Sequence[np.ndarray], ensembles: SignalEnsembles, side: int) -> list[Faces]:
+    """Faces in RGB frames, found on copies reduced by the largest whole factor that keeps them at
+    least `side` px (the detector's input: it scales them the rest of the way itself; a box filter,
+    much cheaper than a resize), in the frames' own pixels."""
+    factor = max(1, max(frames[0].shape[:2]) // side)
+    small = [np.asarray(Image.fromarray(np.ascontiguousarray(frame)).reduce(factor)) for frame in frames]
+    found = await ensembles.detect([bmp(frame) for frame in small])
+    x, y = frames[0].shape[1] / small[0].shape[1], frames[0].shape[0] / small[0].shape[0]
+    return [Faces(faces.boxes * [x, y, x, y], faces.landmarks * [x, y]) for faces in found]
+
+
+async def screen_frames(frames: Sequence[np.ndarray], ensembles: SignalEnsembles, settings: VideoSettings,
+                        config: DecisionConfig) -> FrameScreen:
+    """`config` at the clip's frame rate (selection.at_frame_rate). At most `screen_batch` frames per
+    ensemble call, one call after another: what a request holds in flight (in the Python backend's
+    shared memory) stays bounded whatever the clip's length."""
+    count, batch = len(frames), settings.screen_batch
+    picked = detected_frames(count, settings.detect_every)
+    found = [faces for part in chunks(picked, batch)
+             for faces in await detect_scaled([frames[i] for i in part], ensembles, DETECTOR_INPUT.input_size)]
     faces, boxes, points = track_faces(dict(zip(picked, found)), count)
-    opening, yaw, pitch, sharpness = (np.full(count, np.nan) for _ in range(4))
-    for part in chunks(np.flatnonzero(np.isfinite(boxes[:, 0])), batch):
-        signals = await ensembles.signals([frames[i] for i in part], boxes[part], points[part])
-        opening[part] = [np.mean(face.eye_opening) for face in signals]
-        yaw[part], pitch[part] = [face.yaw_deg for face in signals], [face.pitch_deg for face in signals]
-        sharpness[part] = [face.sharpness for face in signals]
-    return FrameScreen(faces, opening, yaw, pitch, sharpness)
+    screen = FrameScreen(faces, *(np.full(count, np.nan) for _ in range(4)))
+    tracked = np.flatnonzero(np.isfinite(boxes[:, 0]))
+    landmarked = np.zeros(count, dtype=bool)
+    todo = sparse_frames(tracked, settings.landmark_every) if len(tracked) else tracked
+    while len(todo):
+        landmarked[todo] = True
+        for part in chunks(todo, batch):
+            crops, crop_meta = landmarker_inputs([frames[i] for i in part], boxes[part], points[part], SCREEN_CROPS)
+            signals = await ensembles.crop_signals(crops, crop_meta)
+            screen.eye_opening[part] = [np.mean(face.eye_opening) for face in signals]
+            screen.yaw_deg[part] = [face.yaw_deg for face in signals]
+            screen.pitch_deg[part] = [face.pitch_deg for face in signals]
+            screen.sharpness[part] = face_sharpness(crops, SCREEN_CROPS.landmarker)[:, 0]
+        todo = frames_to_refine(screen, tracked, landmarked, config)
+    return screen

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pytest
-from PIL import Image
 
 from python_backends.decision import Reason
 from python_backends.video import VideoProblem, VideoSettings
@@ -42,7 +39,7 @@ def test_a_good_clip_is_probed_and_decoded_at_its_rate(good_mp4):
     clip = decode_cpu(good_mp4, info, SETTINGS)
     assert len(clip.frames) == 48 and clip.fps == pytest.approx(24.0, rel=1e-3)
     assert (clip.width, clip.height, clip.rotation_deg) == (64, 48, 0)
-    assert all(frame.startswith(b"BM") for frame in clip.frames)
+    assert all(frame.shape == (48, 64, 3) and frame.dtype == np.uint8 for frame in clip.frames)
 
 
 def test_webm_vp8_and_vp9_are_accepted():
@@ -84,6 +81,6 @@ def test_rotation_turns_frames_upright_and_variable_timestamps_are_kept():
     data = encode_clip(stored, rotation=-90, times_s=times, fps=20)
     clip = decode_cpu(data, probe(data, SETTINGS), SETTINGS)
     assert (clip.width, clip.height, clip.rotation_deg) == (64, 48, -90)
-    shown = np.asarray(Image.open(io.BytesIO(clip.frames[10])).convert("RGB"), dtype=float)
+    shown = clip.frames[10].astype(float)
     assert np.abs(shown - upright[10]).mean() < 8 < np.abs(shown - upright[10][::-1, ::-1]).mean()
     assert np.allclose(clip.times_s, times, atol=0.002)

@@ -1,8 +1,7 @@
-"""Frame screening (tracking between detections) and frame selection, on made-up per-frame numbers."""
+"""Frame selection and tracking between detections, on made-up per-frame numbers."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 
 import numpy as np
@@ -10,10 +9,11 @@ import pytest
 from PIL import Image
 
 from python_backends.decision import DecisionConfig
-from python_backends.verify.ensembles import Faces, FaceSignals
+from python_backends.verify.ensembles import Faces
 from python_backends.video import VideoSettings
 from python_backends.video.frames import analysis_size, bmp, upright
-from python_backends.video.screening import FrameScreen, detected_frames, screen_frames, track_faces
+from python_backends.video.screening import FrameScreen
+from python_backends.video.tracking import detected_frames, track_faces
 from python_backends.video.selection import at_frame_rate, select_frames
 
 CONFIG = DecisionConfig()
@@ -87,33 +87,9 @@ def test_frame_count_thresholds_scale_with_the_rate():
     assert at_frame_rate(CONFIG, 8.0, 12.0) == CONFIG  # never below the reference
 
 
-class FakeEnsembles:
-    """Detections only on the frames asked; the signals call records what it got."""
-
-    def __init__(self):
-        self.detected, self.signalled = [], []
-
-    async def detect(self, images):
-        self.detected.append(len(images))
-        return [one_face(0) for _ in images]
-
-    async def signals(self, images, boxes, landmarks):
-        self.signalled.append(len(images))
-        return [FaceSignals((0.2, 0.4), 5.0, -2.0, 42.0) for _ in images]
-
-
-def test_screening_detects_some_frames_and_measures_all():
-    fake = FakeEnsembles()
-    result = asyncio.run(screen_frames([b"frame"] * 10, fake, 3, 4))
-    assert fake.detected == [4] and fake.signalled == [4, 4, 2]
-    assert np.allclose(result.eye_opening, 0.3) and np.allclose(result.sharpness, 42.0)
-    assert np.allclose(result.yaw_deg, 5.0) and np.allclose(result.pitch_deg, -2.0)
-    assert result.single_face.tolist() == list(range(10))
-
-
 def test_bmp_frames_decode_to_the_same_pixels():
     rgb = np.random.default_rng(1).integers(0, 256, (6, 10, 3), dtype=np.uint8)  # 30-byte rows: padded
-    decoded = np.asarray(Image.open(io.BytesIO(bmp(rgb[..., ::-1]))).convert("RGB"))
+    decoded = np.asarray(Image.open(io.BytesIO(bmp(rgb))).convert("RGB"))
     assert np.array_equal(decoded, rgb)
 
 
