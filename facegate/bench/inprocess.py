@@ -24,7 +24,8 @@ from python_backends.detection import DetectionParams, DetectPreprocessor, Lette
 from python_backends.detection import find_faces
 from python_backends.imaging import DecodeSettings, model_parameters
 from python_backends.liveness.postprocess import liveness_signals
-from python_backends.liveness.preprocess import LivenessCrops, LivenessPreprocessor, face_placements
+from python_backends.liveness.placement import LivenessCrops, face_placements
+from python_backends.liveness.preprocess import LivenessPreprocessor
 from python_backends.liveness.sharpness import face_sharpness
 from python_backends.liveness.spoof import MODEL_THRESHOLD, normalised_spoof_score
 from python_backends.verify.ensembles import CropSignals, Faces, FaceSignals

@@ -20,7 +20,7 @@ from python_backends.decision import (ChallengeIssuer, ChallengePolicy, Challeng
                                       Keyring, SigningKey, SqliteTokenStore)
 from python_backends.detection import Letterbox, find_faces
 from python_backends.liveness.postprocess import liveness_signals
-from python_backends.liveness.preprocess import face_placements
+from python_backends.liveness.placement import face_placements
 from python_backends.verify.ensembles import Ensembles
 from python_backends.verify.pipeline import Verification, VerifyInputs
 

@@ -6,7 +6,8 @@ import numpy as np
 import triton_python_backend_utils as pb_utils
 
 from python_backends.imaging.requests import run_requests
-from python_backends.liveness.preprocess import FacePlacement, LivenessPreprocessor, face_placements, preprocess_settings
+from python_backends.liveness.placement import FacePlacement, face_placements
+from python_backends.liveness.preprocess import LivenessPreprocessor, preprocess_settings
 from python_backends.liveness.sharpness import face_sharpness
 from python_backends.triton_responses import response
 

@@ -14,7 +14,7 @@ import numpy as np
 from PIL import Image
 
 from python_backends.imaging.input_spec import ModelInputSpec
-from python_backends.liveness.preprocess import LivenessCrops, face_placements
+from python_backends.liveness.placement import LivenessCrops, face_placements
 
 
 def normalised(crops: np.ndarray, spec: ModelInputSpec) -> np.ndarray:

@@ -19,7 +19,7 @@ from PIL import Image
 
 from python_backends.decision import DecisionConfig
 from python_backends.imaging.input_spec import DETECTOR_INPUT
-from python_backends.liveness.preprocess import LivenessCrops
+from python_backends.liveness.placement import LivenessCrops
 from python_backends.liveness.sharpness import face_sharpness
 from python_backends.verify.ensembles import Faces, SignalEnsembles
 from python_backends.video.crops import landmarker_inputs

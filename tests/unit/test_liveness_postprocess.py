@@ -36,7 +36,8 @@ def _pipeline():
     from python_backends.detection import DetectionParams, DetectPreprocessor, Letterbox, find_faces
     from python_backends.imaging.input_spec import DETECTOR_INPUT
     from python_backends.imaging import DecodeSettings
-    from python_backends.liveness.preprocess import LivenessCrops, LivenessPreprocessor, face_placements
+    from python_backends.liveness.placement import LivenessCrops, face_placements
+    from python_backends.liveness.preprocess import LivenessPreprocessor
 
     detector, landmarker, antispoof = (_session(n) for n in ("face_detector", "face_landmarker", "face_antispoof"))
     settings = DecodeSettings(max_batch_size=16)

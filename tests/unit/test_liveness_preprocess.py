@@ -4,7 +4,8 @@ import pytest
 from facegate import testdata
 from python_backends.imaging import DecodeSettings
 from python_backends.liveness.crop_meta import CropMeta
-from python_backends.liveness.preprocess import LivenessCrops, LivenessPreprocessor, face_placements
+from python_backends.liveness.placement import LivenessCrops, face_placements
+from python_backends.liveness.preprocess import LivenessPreprocessor
 
 BOX = np.array([[350.0, 200.0, 560.0, 500.0]])
 LANDMARKS = np.array([[[400.0, 300.0], [500.0, 320.0], [450.0, 370.0], [410.0, 420.0], [490.0, 435.0]]])

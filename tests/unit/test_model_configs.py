@@ -22,7 +22,7 @@ from python_backends.detection.preprocess import preprocess_settings as detect_p
 from python_backends.imaging import DecodeSettings
 from python_backends.imaging.input_spec import DETECTOR_INPUT, EMBEDDER_INPUT
 from python_backends.liveness.postprocess import spoof_model_threshold
-from python_backends.liveness.preprocess import LivenessCrops
+from python_backends.liveness.placement import LivenessCrops
 from python_backends.liveness.preprocess import preprocess_settings as liveness_preprocess_settings
 from python_backends.liveness.spoof import MODEL_THRESHOLD
 from python_backends.ort.model_config import parse_model_config

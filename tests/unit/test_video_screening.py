@@ -14,7 +14,8 @@ from facegate import testdata
 from facegate.bench.repository import model_config
 from python_backends.decision import DecisionConfig
 from python_backends.imaging import DecodeSettings, model_parameters
-from python_backends.liveness.preprocess import LivenessCrops, LivenessPreprocessor, face_placements
+from python_backends.liveness.placement import LivenessCrops, face_placements
+from python_backends.liveness.preprocess import LivenessPreprocessor
 from python_backends.verify.ensembles import CropSignals, Faces
 from python_backends.video import VideoSettings
 from python_backends.video.crops import landmarker_inputs
