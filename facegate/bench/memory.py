@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -76,6 +77,12 @@ def resident(pid: int) -> dict[str, Resident]:
     return sizes
 
 
+def shm_in_use_mb(pid: int) -> float:
+    """Bytes held by the server's /dev/shm (its private tmpfs, seen through its mount namespace), MB."""
+    usage = os.statvfs(f"/proc/{pid}/root/dev/shm")
+    return (usage.f_blocks - usage.f_bfree) * usage.f_frsize / 2**20
+
+
 def _verify(url: str, request: tuple[bytes, list[bytes]]) -> str:
     with FacegateClient([url], ClientOptions(timeout_s=600)) as client:
         result = client.verify(*request, client.challenge(mirrored=False).token)
@@ -105,8 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"largest allowed request: {FRAMES} frames + ID photo, {pixels / 1e6:.0f} Mpx decoded, "
           f"{sum(map(len, largest[1])) / 2**20:.1f} MB encoded")
     with local_server() as server:
-        print("warm-up:", _verify(server.grpc_url, largest))
-        warm = resident(server.pid)
+        with ThreadPoolExecutor(args.concurrency) as pool:  # both instances of each model serve once
+            warm_up = pool.map(lambda _: _verify(server.grpc_url, largest), range(args.concurrency))
+            print(f"warm-up: {args.concurrency} requests at once: {sorted(set(warm_up))}")
+        warm, warm_shm = resident(server.pid), shm_in_use_mb(server.pid)
         print("over budget (32 x 4890x4890 PNG):", _verify(server.grpc_url, over))
         with ResourceSampler(server.pid) as sampler, ThreadPoolExecutor(args.concurrency) as pool:
             started = time.monotonic()
@@ -115,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{sorted(set(outcomes))}; server CPU {sampler.total_cpu_s() / args.burst:.1f} s per request")
         peak = {usage.name: usage.peak_rss_mb for usage in sampler.usage()}
         settled, waited = settle(server.pid, warm)
+        print(f"private /dev/shm in use (the Python backend's regions, each counted in the RSS of tritonserver and of "
+              f"its model process): warmed up {warm_shm:.0f} MB, settled {shm_in_use_mb(server.pid):.0f} MB")
     print(f"\n| process | warmed-up MB | peak MB | settled MB ({waited:.0f} s after) | settled / warmed-up | "
           "settled: anon / shmem / file MB |")
     print("| --- | --- | --- | --- | --- | --- |")
