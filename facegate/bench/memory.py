@@ -57,6 +57,10 @@ class Resident:
     mb: float
     kinds_mb: dict[str, float]
 
+    @property
+    def private_mb(self) -> float:
+        return self.mb - self.kinds_mb.get("RssShmem", 0.0)
+
     def describe(self) -> str:
         return " ".join(f"{kind[3:].lower()} {self.kinds_mb.get(kind, math.nan):.0f}" for kind in RSS_KINDS)
 
@@ -139,6 +143,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| all | {total_warm:.0f} | {sum(peak.values()):.0f} (sum of peaks) | {total_settled:.0f} | "
           f"{total_settled / total_warm:.2f} | |")
     over_limit = sorted(name for name, ratio in ratios.items() if not ratio <= SETTLED_RATIO)
+    private = {name: settled[name].private_mb / warm[name].private_mb for name in warm if name in settled}
+    over_private = sorted(name for name, ratio in private.items() if not ratio <= SETTLED_RATIO)
+    print(f"\nwithout shared memory (anon + file; the regions' pages are counted in tritonserver and in the model "
+          f"process alike): settled / warmed-up {min(private.values()):.2f}-{max(private.values()):.2f}, over "
+          f"{SETTLED_RATIO:.2f}x: {', '.join(over_private) or 'none'}")
     verdict = "PASS" if not over_limit else f"FAIL ({', '.join(over_limit)})"
     print(f"\nsettled within {SETTLED_RATIO:.2f}x of warmed-up resident size after at most {SETTLE_MAX_S:.0f} s: "
           f"{verdict}")
