@@ -3,8 +3,10 @@
 The arena keeps the regions of the largest batch it ever ran (two verifications batched together
 double it) for good. ONNX Runtime frees the regions no run is using at the end of a run made with
 the `memory.enable_memory_arena_shrinkage` run option; asking for that on every run costs the
-re-allocation each time (measured +12 % server CPU per verification, docs/api.md#limits-and-memory),
-so it is asked once, on a one-item run, when the instance has been idle for `idle_s` after work.
+re-allocation each time (measured +12 % server CPU per verification), so it is asked once, on a one-item
+run, when the instance has been idle for `idle_s` after work: 10 s, since after 1 s it came between the
+stages of nearly every verification (+30 %); at 10 s the cost was not measurable
+(docs/api.md#limits-and-memory).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import onnxruntime as ort
 from python_backends.ort.model_config import OrtModelConfig
 
 ARENA_SHRINKAGE = "memory.enable_memory_arena_shrinkage"
-IDLE_S = 1.0
+IDLE_S = 10.0
 PROBE_SIDE = 32
 """The size given to a dynamic (-1) dimension of the one-item run."""
 
