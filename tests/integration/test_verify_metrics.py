@@ -83,16 +83,22 @@ def test_errors_triton_answers_for_a_dead_verify_process_count_as_unanswered(tri
                bytes_input("TOKEN", [b"v1.a.b.c"]), bytes_input("OPTIONS", [b"{not json"])]
     answers = Counter()
     with grpcclient.InferenceServerClient(triton_server.grpc_url) as raw:
-        os.kill(_stub_pid(triton_server.pid, "verify_0_1")[0], signal.SIGKILL)
-        time.sleep(0.2)
-        while not answers["not_loaded"] and sum(answers.values()) < 20:
-            with pytest.raises(InferenceServerException) as refused:
-                raw.infer("verify", invalid)
-            message = str(refused.value)
-            answers["unanswered" if "is not healthy" in message else "invalid_request" if "not valid JSON" in message
-                    else "not_loaded" if "unknown model" in message else message] += 1
-    _wait_until(lambda: len(watchdog.heals) > heals_before, 60)
-    print(f"answers while verify_0_1 was dead: {dict(answers)}")
+        for kill in range(3):  # the watchdog may unload verify before the dead process was asked: kill again
+            os.kill(_stub_pid(triton_server.pid, "verify_0_1")[0], signal.SIGKILL)
+            time.sleep(0.1)
+            while sum(answers.values()) < 20 * (kill + 1):
+                with pytest.raises(InferenceServerException) as refused:
+                    raw.infer("verify", invalid)
+                message = str(refused.value)
+                kind = ("unanswered" if "is not healthy" in message else "invalid_request" if "not valid JSON" in message
+                        else "not_loaded" if "unknown model" in message else message)
+                answers[kind] += 1
+                if kind == "not_loaded":
+                    break
+            _wait_until(lambda: len(watchdog.heals) > heals_before + kill, 60)
+            if answers["unanswered"]:
+                break
+    print(f"answers while verify_0_1 was dead ({kill + 1} kills): {dict(answers)}")
     assert answers["unanswered"] >= 1 and set(answers) <= {"unanswered", "invalid_request", "not_loaded"}
     expected = Counter({(ERRORS, kind): count for kind, count in answers.items() if kind != "not_loaded"})
 
