@@ -6,7 +6,7 @@ import importlib
 import sys
 
 COMMANDS = {
-    "models": ("facegate.models.build", "`facegate models build`: fetch, convert and check the ONNX models"),
+    "models": ("facegate.model_build.build", "`facegate models build`: fetch, convert and check the ONNX models"),
     "serve": ("facegate.server.cli", "start Triton with facegate's model repository"),
     "probe": ("facegate.server.probe", "exit 0 when the server on this host is live / ready (Kubernetes probes)"),
     "keyring": ("facegate.server.keyring_cli", "create or rotate the challenge keyring file serve reads"),

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from facegate.fetch import Artifact, fetch
-from facegate.models.archive import read_member
+from facegate.model_build.archive import read_member
 from facegate.paths import cache_dir
 
 FACE_RECOGNITION = Artifact("pypi", "face-recognition", "1.3.0", "face_recognition-1.3.0.tar.gz",

@@ -12,7 +12,7 @@ from facegate_client.errors import (
     Unavailable,
 )
 from facegate_client.health import EndpointHealth, Health
-from facegate_client.models import ModelsClient
+from facegate_client.ensembles import ModelsClient
 from facegate_client.options import ClientOptions
 from facegate_client.results import Action, Challenge, Decision, Reason, ReasonCode, VerificationResult
 from facegate_client.security import ApiKey, Tls

@@ -1,5 +1,5 @@
-"""What the sync and async clients share: the tensors of each call, deadlines, headers, and when a
-failed attempt may go to another node."""
+"""One call on the wire, without I/O (ClientCore builds on it): the tensors of each call, deadlines,
+headers, and when a failed attempt may go to another node."""
 
 from __future__ import annotations
 

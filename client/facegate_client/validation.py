@@ -1,6 +1,7 @@
 """Checks made before anything is sent, so a malformed request never costs a challenge or a model run.
 
-The limits mirror the server's defaults; the server checks again and answers with reason codes.
+The limits are the server's defaults (tests/unit/test_model_configs.py holds them equal); the server
+checks again and answers with reason codes.
 """
 
 from __future__ import annotations

@@ -49,7 +49,7 @@ def main() -> int:
             decision = verifier.decide(id_photo, frames, actions, mirrored)
             evidence = decision.liveness
             print(json.dumps({
-                "case": name, "frames": len(frames), "decision": decision.decision.value,
+                "case": name, "frames": len(frames), "decision": decision.verdict.value,
                 "reasons": [reason.value for reason in decision.reasons],
                 "match": None if decision.match_score is None else round(decision.match_score, 3),
                 "spoof": None if evidence is None else round(evidence.spoof_score, 3),

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from facegate_client.models import ModelsClient
+from facegate_client.ensembles import ModelsClient
 
 from facegate.bench.inprocess import ONNX_MODELS, InProcessEnsembles
 from facegate.bench.inprocess_runs import LocalVerifier
@@ -148,7 +148,7 @@ def decision_checks(url: str, material: Material, local: InProcessEnsembles) -> 
             served = client.verify(id_photo, frames, token)
             served_codes = (_text(served.decision), [_text(code) for code in served.codes])
             decision = verifier.decide(id_photo, frames)
-            local_codes = (decision.decision.value, [reason.value for reason in decision.reasons])
+            local_codes = (decision.verdict.value, [reason.value for reason in decision.reasons])
             checks.append(Check(f"verify decision ({name}): served vs CPU path", served_codes == local_codes,
                                 f"{served_codes} vs {local_codes}"))
     return checks

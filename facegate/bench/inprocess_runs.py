@@ -185,7 +185,7 @@ def measure_sequential(label: str, ens: InProcessEnsembles, material: Material, 
     with LocalVerifier(ens, config) as verifier:
 
         def once() -> str:
-            return verifier.decide(material.id_photo, material.genuine).decision.value
+            return verifier.decide(material.id_photo, material.genuine).verdict.value
 
         once()
         latencies, decisions = [], {}

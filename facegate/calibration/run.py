@@ -20,7 +20,7 @@ import numpy as np
 
 from facegate.calibration.samples import CLIPS, GROUP_PHOTOS, PHOTOS, ClipPlan, OrlPlan, Sample, clip_samples, \
     labelled_pairs, orl_samples, photo_samples
-from facegate.calibration.scoring import THRESHOLD_RULE, OperatingPoint, fnmr_at_fmr, operating_point
+from facegate.calibration.scoring import PER_KIND_RULE, THRESHOLD_RULE, OperatingPoint, fnmr_at_fmr, operating_point
 from facegate_client import ModelsClient
 
 _CHUNK = 16  # images per request, within the ensembles' batch limit
@@ -154,7 +154,7 @@ def report(result: Calibration) -> str:
         "pairs from one clip are correlated: the effective sample size is far below the pair count",
         "lowest genuine:   " + "; ".join(f"{q.a} vs {q.b} {q.score:.3f}" for q in result.lowest_genuine),
         "highest impostor: " + "; ".join(f"{q.a} vs {q.b} {q.score:.3f}" for q in result.highest_impostor),
-        "FNMR at a target FMR, per pair kind (genuine and impostor pairs of that kind only):",
+        f"FNMR at a target FMR, per pair kind (genuine and impostor pairs of that kind only; {PER_KIND_RULE}):",
         *(f"  {kinds:<12} FMR {fmr:g}: threshold {t:.2f}, FNMR {rate:.4f} ({misses}/{n}), "
           f"false matches {fm}/{m}" for kinds, rows in result.fnmr_at.items()
           for fmr, t, rate, misses, n, fm, m in rows),

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from facegate.calibration.run import THRESHOLD_RULE
-from facegate.calibration.scoring import upper_bound_95
+from facegate.calibration.scoring import PER_KIND_RULE, THRESHOLD_RULE, upper_bound_95
 from facegate.evaluation import labels as clip_labels
 from facegate.evaluation.run import BLURRED, HELD_OUT, TUNING_CLIPS, Evaluation
 
@@ -109,7 +108,7 @@ def _matching(result: Evaluation) -> list[str]:
         "| --- | --- | --- | --- | --- |",
         *(f"| {name} | {n} | {low:+.3f} | {mid:+.3f} | {high:+.3f} |" for name, (n, low, mid, high) in cal.by_kind.items()),
         "",
-        "FNMR at a target FMR, per pair kind (the threshold from that kind's impostors alone):",
+        f"FNMR at a target FMR, per pair kind (the threshold from that kind's impostors alone: {PER_KIND_RULE}):",
         "",
         "| pairs | target FMR | threshold | FNMR | false non-matches | false matches |",
         "| --- | --- | --- | --- | --- | --- |",
@@ -123,11 +122,12 @@ def _matching(result: Evaluation) -> list[str]:
     ]
     if result.held_out:
         h = result.held_out
-        lines += ["", f"Held out: the threshold set the same way from ORL people {HELD_OUT[0].start}-"
-                  f"{HELD_OUT[0].stop - 1} and the other assets ({h.threshold:.2f}) on ORL people {HELD_OUT[1].start}-"
-                  f"{HELD_OUT[1].stop - 1} alone: {h.false_matches}/{h.impostor} false matches "
-                  f"(FMR {h.false_matches / h.impostor:.4f}, 95 % upper bound {upper_bound_95(h.false_matches, h.impostor):.4f}), "
-                  f"{h.false_non_matches}/{h.genuine} false non-matches (FNMR {h.false_non_matches / h.genuine:.2%})."]
+        lines += ["", f"Held out: ORL people {HELD_OUT[1].start}-{HELD_OUT[1].stop - 1} alone ({h.genuine} genuine, "
+                  f"{h.impostor} impostor pairs), scored at",
+                  *(f"- {point.threshold:.2f}, {point.name}: {point.false_matches}/{h.impostor} false matches (FMR "
+                    f"{point.false_matches / h.impostor:.4f}, 95 % upper bound "
+                    f"{upper_bound_95(point.false_matches, h.impostor):.4f}), {point.false_non_matches}/{h.genuine} "
+                    f"false non-matches (FNMR {point.false_non_matches / h.genuine:.2%})" for point in h.points)]
     lines += ["", "Pairs share people, sessions and cameras: the effective sample size is far below the pair counts."]
     return lines
 

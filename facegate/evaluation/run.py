@@ -71,12 +71,18 @@ class ClipMeasure:
 
 
 @dataclass(frozen=True)
-class HeldOut:
+class HeldOutPoint:
+    name: str  # where the threshold came from
     threshold: float
-    genuine: int
     false_non_matches: int
-    impostor: int
     false_matches: int
+
+
+@dataclass(frozen=True)
+class HeldOut:
+    genuine: int
+    impostor: int
+    points: tuple[HeldOutPoint, ...]
 
 
 @dataclass
@@ -119,11 +125,12 @@ def evaluate_matching(client: ModelsClient, result: Evaluation, quick: bool) -> 
         return
     tuned = calibrate(client, CalibrationSet(orl=OrlPlan(people=HELD_OUT[0])), TARGET_FMR)
     scored = calibrate(client, CalibrationSet(photos={}, groups={}, clips=(), orl=OrlPlan(people=HELD_OUT[1])))
-    threshold = tuned.point.threshold
     genuine = np.concatenate([v for k, v in scored.scores.items() if k.startswith("genuine")])
     impostor = np.concatenate([v for k, v in scored.scores.items() if k.startswith("impostor")])
-    result.held_out = HeldOut(threshold, len(genuine), int(np.sum(genuine < threshold)), len(impostor),
-                              int(np.sum(impostor >= threshold)))
+    thresholds = {f"set the same way from ORL people {HELD_OUT[0].start}-{HELD_OUT[0].stop - 1} and the other assets":
+                  tuned.point.threshold, "the default (DecisionConfig.match_threshold)": result.config.match_threshold}
+    result.held_out = HeldOut(len(genuine), len(impostor), tuple(
+        HeldOutPoint(name, t, int(np.sum(genuine < t)), int(np.sum(impostor >= t))) for name, t in thresholds.items()))
 
 
 def run(client: ModelsClient, quick: bool = False) -> Evaluation:

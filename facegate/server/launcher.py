@@ -18,15 +18,16 @@ from facegate.server.backend_directory import assemble_backend_directory
 from facegate.server.config import (MODEL_CONTROL_PROTOCOLS, OPERATOR_KEY_HEADER, OPERATOR_PROTOCOLS, ApiKey, Device,
                                     ServerConfig, ShmIsolation, server_arguments)
 from facegate.server.distribution import find_distribution
-from facegate.server.environment import server_environment, visible_gpu_count
 from facegate.server.error_watch import ErrorWatch
 from facegate.server.private_namespace import private_child_setup
 from facegate.server.process_group import kill_group
 from facegate.server.readiness import ModelState, ServerStartError, wait_until_ready
 from facegate.server.server_log import ServerLog
-from facegate.server.service_environment import service_environment
 from facegate.server.stale_files import remove_stale, shm_prefix, workdir_prefix
+from facegate.server.triton_environment import server_environment
+from facegate.server.verify_environment import verify_environment
 from facegate.server.watchdog import Heal, HealCounts, ModelControl, Watchdog
+from python_backends.gpus import visible_gpu_count
 from python_backends.verify.unanswered_errors import UnansweredFile
 
 STOP_GRACE_S = 60.0
@@ -108,8 +109,8 @@ def running_server(config: ServerConfig, echo: Callable[[str], None] | None = No
             process = spawn(
                 [str(distribution.server_binary),
                  *server_arguments(config, backend_directory, shm_prefix(secrets.token_hex(4)))],
-                env=service_environment(server_environment(distribution, config.device, os.environ), config, state_dir,
-                                        heal_counts.path, unanswered.path),
+                env=verify_environment(server_environment(distribution, config.device, os.environ), config, state_dir,
+                                       heal_counts.path, unanswered.path),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,

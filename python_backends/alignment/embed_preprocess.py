@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from nvidia.dali import types
 from nvidia.dali.data_node import DataNode
 
 from python_backends.alignment.arcface import arcface_transform
-from python_backends.imaging.input_spec import ModelInputSpec
+from python_backends.config_parameters import read_strictly
+from python_backends.imaging.input_spec import EMBEDDER_INPUT, ModelInputSpec
 from python_backends.alignment.warped_input import warped_input
 from python_backends.imaging import DecodeSettings, ImagePipeline
 
@@ -45,3 +48,10 @@ class EmbedPreprocessor:
         """Samples are (blob, crop_matrix); raises `InvalidImagesError` naming unusable images."""
         blobs, matrices = zip(*samples)
         return self._pipeline.run(list(blobs), **{_MATRIX: list(matrices)})
+
+
+def preprocess_settings(args: Mapping[str, Any]) -> tuple[ModelInputSpec, DecodeSettings]:
+    """embed_preprocess's config parameters (from its `initialize` args): the embedder input (`input_size`,
+    `mean`, `std`, `channel_order`) and the decode settings; any other key fails the load."""
+    return read_strictly(json.loads(args["model_config"]), lambda params: (
+        EMBEDDER_INPUT.with_parameters(params), DecodeSettings.from_triton(args, params)))

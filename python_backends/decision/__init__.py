@@ -15,7 +15,7 @@ Typical use in the verify model:
         ...  # liveness + embedding inference -> IdPhotoMeasurement, [FrameMeasurement]
         decision = assess(redeemed, id_photo, frames, config)
     if isinstance(redeemed, Challenge):
-        verifier.record(redeemed, decision.decision, decision.reasons)  # counts failed attempts
+        verifier.record(redeemed, decision.verdict, decision.reasons)  # counts failed attempts
 """
 
 from python_backends.decision.actions import ActionEvent, ClipMotion

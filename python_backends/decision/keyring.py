@@ -17,13 +17,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from python_backends.errors import BackendError
+
 KEYRING_ENV = "FACEGATE_KEYRING"
 KEYRING_FILE_ENV = "FACEGATE_KEYRING_FILE"
 MIN_SECRET_BYTES = 32  # HMAC-SHA256's output size
 KEY_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
-class KeyringError(ValueError):
+class KeyringError(BackendError, ValueError):
     """The keyring spec or its source is unusable (the message never contains a secret)."""
 
 

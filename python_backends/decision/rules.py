@@ -59,7 +59,7 @@ class LivenessEvidence:
 
 @dataclass(frozen=True)
 class Decision:
-    decision: Verdict
+    verdict: Verdict
     reasons: tuple[Reason, ...]
     match_score: float | None = None
     match_threshold: float | None = None

@@ -16,6 +16,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from python_backends.decision.attempts import AttemptPolicy
+from python_backends.errors import BackendError
 
 REDIS_SCHEMES = ("redis", "rediss")
 # A spent nonce outlives its challenge by this much, so a verifier whose clock runs a little behind
@@ -23,7 +24,7 @@ REDIS_SCHEMES = ("redis", "rediss")
 PURGE_GRACE_S = 300
 
 
-class StoreUnavailable(Exception):
+class StoreUnavailable(BackendError):
     """The store did not answer (down, unreachable, read-only replica, refused credentials)."""
 
 

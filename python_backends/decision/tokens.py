@@ -25,6 +25,7 @@ from python_backends.decision.challenge import Action, Challenge, ChallengePolic
 from python_backends.decision.keyring import KEY_ID, Keyring
 from python_backends.decision.reasons import Reason, Verdict
 from python_backends.decision.token_store import StoreUnavailable, TokenStore
+from python_backends.errors import BackendError
 
 VERSION = "v1"
 MAX_TOKEN_CHARS = 1024
@@ -34,7 +35,7 @@ _BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
 Clock = Callable[[], float]
 
 
-class TokenError(Exception):
+class TokenError(BackendError):
     """The token cannot be redeemed; `reason` says why."""
 
     reason: Reason

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from python_backends.config_parameters import read_strictly
 from python_backends.detection.decode import decode_boxes, decode_landmarks
 from python_backends.detection.letterbox import Letterbox
 from python_backends.detection.nms import nms
@@ -77,3 +79,8 @@ def pack_faces(faces_per_image: Sequence[Sequence[Face]]) -> PackedFaces:
         for j, face in enumerate(faces):
             packed.boxes[i, j], packed.scores[i, j], packed.landmarks[i, j] = face.box, face.score, face.landmarks
     return packed
+
+
+def postprocess_settings(config: Mapping[str, Any]) -> tuple[DetectionParams, PriorSpec]:
+    """detect_postprocess's config parameters (its parsed config): thresholds and priors; any other key fails."""
+    return read_strictly(config, lambda params: (DetectionParams.from_parameters(params), PriorSpec.from_parameters(params)))

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from nvidia.dali import fn, types
 from nvidia.dali.data_node import DataNode
 
+from python_backends.config_parameters import read_strictly
 from python_backends.detection.letterbox import Letterbox
 from python_backends.imaging import DecodeSettings, ImagePipeline
-from python_backends.imaging.input_spec import ModelInputSpec
+from python_backends.imaging.input_spec import DETECTOR_INPUT, ModelInputSpec
 
 
 def letterbox_graph(spec: ModelInputSpec):
@@ -45,3 +48,10 @@ class DetectPreprocessor:
                                    self.spec.input_size).to_meta()
                          for image, scaled in zip(image_shapes, scaled_shapes)])
         return inputs, meta
+
+
+def preprocess_settings(args: Mapping[str, Any]) -> tuple[ModelInputSpec, DecodeSettings]:
+    """detect_preprocess's config parameters (from its `initialize` args): the detector input (`input_size`,
+    `mean`, `std`, `channel_order`) and the decode settings; any other key fails the load."""
+    return read_strictly(json.loads(args["model_config"]), lambda params: (
+        DETECTOR_INPUT.with_parameters(params), DecodeSettings.from_triton(args, params)))

@@ -41,7 +41,9 @@ class ModelInputSpec:
                               channel_order=params.get(prefix + "channel_order", self.channel_order).upper())
 
 
-# Defaults from docs/model-contracts.md.
+# The one definition of each model's input: the model build's contracts (facegate/model_build/contracts.py,
+# docs/model-contracts.md) are made from these, and the preprocessing configs' parameters must repeat them
+# (tests/unit/test_model_configs.py).
 DETECTOR_INPUT = ModelInputSpec(320, (104.0, 117.0, 127.0), (1.0, 1.0, 1.0), "BGR")  # RetinaFace MobileNet-0.25
 EMBEDDER_INPUT = ModelInputSpec(112, (127.5, 127.5, 127.5), (128.0, 128.0, 128.0))
 LANDMARKER_INPUT = ModelInputSpec(192, (0.0, 0.0, 0.0), (255.0, 255.0, 255.0))

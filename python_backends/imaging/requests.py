@@ -1,9 +1,11 @@
-"""Run several Triton requests' images as one batch, failing only the requests with bad images."""
+"""Run several Triton requests' images as one batch, failing only the requests with bad images
+(the one request-grouping helper of the image pre-processing models; the ONNX Runtime backend merges
+tensors by shape instead: ort/batching.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -42,3 +44,20 @@ def run_grouped(groups: Sequence[Sequence[Sample]],
             results[g] = tuple(output[start:end] for output in outputs)
         break
     return results  # type: ignore[return-value]
+
+
+def run_requests(requests: Sequence[Any], samples_of: Callable[[Any], list[Sample]],
+                 run: Callable[[list[Sample]], tuple[np.ndarray, ...]]) -> list[tuple[np.ndarray, ...] | ValueError]:
+    """Per request: its batched outputs, or its input fault (bad tensors: `samples_of`'s ValueError;
+    unusable images: `run`'s InvalidImagesError)."""
+    results: list[tuple[np.ndarray, ...] | ValueError] = [ValueError("not run")] * len(requests)
+    groups, pending = [], []
+    for index, request in enumerate(requests):
+        try:
+            groups.append(samples_of(request))
+            pending.append(index)
+        except ValueError as error:
+            results[index] = error
+    for index, result in zip(pending, run_grouped(groups, run)):
+        results[index] = result
+    return results

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from python_backends.config_parameters import model_parameters
 from python_backends.imaging.errors import ImageProblem
 from python_backends.imaging.header import ImageHeader
 
@@ -22,6 +23,8 @@ class DecodeSettings:
     max_batch_size: int = 64
     num_threads: int = 2
     device_id: int | None = None
+    # The guard for any caller of the pre-processing models; verify refuses images above its own, lower
+    # DecisionConfig.max_image_pixels first (tests/unit/test_model_configs.py keeps the two in that order).
     max_pixels: int = 40_000_000
     min_side: int = 16
 
@@ -38,11 +41,12 @@ class DecodeSettings:
             raise ImageProblem(f"{header.width}x{header.height} is smaller than {self.min_side} px on a side")
 
     @classmethod
-    def from_triton(cls, args: Mapping[str, Any]) -> DecodeSettings:
+    def from_triton(cls, args: Mapping[str, Any], params: Mapping[str, str] | None = None) -> DecodeSettings:
         """From the `args` a Python-backend model gets in `initialize` (config parameters
-        `max_pixels`, `min_side`, `dali_threads`; GPU decoding when the instance is on a GPU)."""
+        `max_pixels`, `min_side`, `dali_threads`, read from `params` when given (`read_strictly`);
+        GPU decoding when the instance is on a GPU)."""
         config = json.loads(args["model_config"])
-        params = model_parameters(config)
+        params = model_parameters(config) if params is None else params
         on_gpu = args.get("model_instance_kind") == "GPU"
         return cls(
             max_batch_size=max(1, int(config.get("max_batch_size", 0))),
@@ -52,7 +56,3 @@ class DecodeSettings:
             min_side=int(params.get("min_side", cls.min_side)),
         )
 
-
-def model_parameters(config: Mapping[str, Any]) -> dict[str, str]:
-    """The `parameters { key: ..., value: { string_value: ... } }` of a parsed model config."""
-    return {key: value["string_value"] for key, value in config.get("parameters", {}).items()}

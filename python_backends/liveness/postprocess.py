@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from python_backends.config_parameters import read_strictly
 from python_backends.liveness.crop_meta import CROP_META_SIZE, CropMeta
 from python_backends.liveness.eyes import eye_opening
 from python_backends.liveness.head_pose import head_pose
 from python_backends.liveness.mesh import NUM_POINTS, parse_landmarks
-from python_backends.liveness.spoof import normalised_spoof_score
+from python_backends.liveness.spoof import MODEL_THRESHOLD, normalised_spoof_score
 
 
 @dataclass(frozen=True)
@@ -54,3 +57,9 @@ def liveness_signals(landmarks: np.ndarray, face_score: np.ndarray, raw_spoof: n
     return LivenessSignals(eyes.astype(f32), yaw.astype(f32), pitch.astype(f32),
                            normalised_spoof_score(raw_spoof, spoof_threshold).astype(f32),
                            np.asarray(face_score, dtype=f32))
+
+
+def spoof_model_threshold(config: Mapping[str, Any]) -> float:
+    """liveness_postprocess's one config parameter: the raw anti-spoofing score below which the model calls a
+    face live (`spoof_model_threshold`); any other key fails the load."""
+    return read_strictly(config, lambda params: float(params.get("spoof_model_threshold", MODEL_THRESHOLD)))

@@ -3,13 +3,16 @@ and CROP_META, per (image, face box, 5 landmarks)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
+from typing import Any
 from dataclasses import dataclass
 
 import numpy as np
 from nvidia.dali import types
 from nvidia.dali.data_node import DataNode
 
+from python_backends.config_parameters import read_strictly
 from python_backends.alignment.crops import ANTISPOOF_BOX_SCALE, LANDMARKER_BOX_SCALE, antispoof_crop, landmarker_crop
 from python_backends.imaging.input_spec import ANTISPOOF_INPUT, LANDMARKER_INPUT, ModelInputSpec
 from python_backends.alignment.warped_input import warped_input
@@ -85,3 +88,10 @@ class LivenessPreprocessor:
             blobs, **{_LANDMARKER_MATRIX: [p.landmarker_matrix for p in placements],
                       _ANTISPOOF_MATRIX: [p.antispoof_matrix for p in placements]})
         return landmarker_input, antispoof_input, np.stack([p.crop_meta for p in placements])
+
+
+def preprocess_settings(args: Mapping[str, Any]) -> tuple[LivenessCrops, DecodeSettings]:
+    """liveness_preprocess's config parameters (from its `initialize` args): both crops (`landmarker_*`,
+    `antispoof_*`) and the decode settings; any other key fails the load."""
+    return read_strictly(json.loads(args["model_config"]), lambda params: (
+        LivenessCrops.from_parameters(params), DecodeSettings.from_triton(args, params)))

@@ -2,7 +2,8 @@
 
 With `max_batch_size > 0` the dynamic batcher hands several requests to one `execute`; they
 are concatenated along the batch axis, run once and split back, which is what makes
-batching pay. A request that cannot run yields an error message for itself alone.
+batching pay. A request that cannot run gets an error for itself alone: ValueError for inputs that do not fit
+the config (INVALID_ARG), InternalFault for a failed run (INTERNAL).
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
+from python_backends.errors import InternalFault
 from python_backends.ort.model_config import OrtModelConfig
 
 Arrays = dict[str, np.ndarray]
 RequestInputs = Mapping[str, "np.ndarray | None"]
-Result = Arrays | str
-"""The request's outputs, or the message of the error it gets."""
+Result = Arrays | ValueError | InternalFault
+"""The request's outputs, or the error it gets."""
 Runner = Callable[[Arrays], Arrays]
 
 
@@ -60,7 +62,7 @@ def execute_batched(requests: Sequence[RequestInputs], config: OrtModelConfig, r
     for index, inputs in enumerate(requests):
         error = input_error(inputs, config)
         if error is not None:
-            results[index] = error
+            results[index] = ValueError(error)
         elif config.batched:
             groups.setdefault(_non_batch_shapes(inputs), []).append(index)
         else:
@@ -90,7 +92,7 @@ def _run_alone(run: Runner, inputs: RequestInputs, batched: bool) -> Result:
         outputs = run(dict(inputs))
         return split(outputs, [_batch_size(inputs)])[0] if batched else outputs
     except Exception as error:  # noqa: BLE001 - becomes this request's error response
-        return f"{type(error).__name__}: {error}"
+        return InternalFault(f"{type(error).__name__}: {error}")
 
 
 def _batch_size(inputs: RequestInputs) -> int:

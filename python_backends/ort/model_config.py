@@ -8,6 +8,9 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from python_backends.config_parameters import read_strictly
+from python_backends.errors import BackendError
+
 DEFAULT_MODEL_FILENAME = "model.onnx"
 
 TRITON_TO_NUMPY: dict[str, np.dtype] = {
@@ -29,7 +32,7 @@ TRITON_TO_NUMPY: dict[str, np.dtype] = {
 }
 
 
-class ModelConfigError(ValueError):
+class ModelConfigError(BackendError, ValueError):
     """The model config cannot be served by this backend as written."""
 
 
@@ -75,15 +78,16 @@ class OrtModelConfig:
 def parse_model_config(config: Mapping[str, Any]) -> OrtModelConfig:
     """Reads the config dict the Python backend passes as `args["model_config"]` (JSON-decoded)."""
     name = config.get("name", "?")
-    parameters = config.get("parameters") or {}
+    intra_op_threads, inter_op_threads = read_strictly(config, lambda params: (
+        _int_parameter(name, params, "intra_op_thread_count"), _int_parameter(name, params, "inter_op_thread_count")))
     return OrtModelConfig(
         name=name,
         max_batch_size=int(config.get("max_batch_size", 0)),
         inputs=tuple(_tensor_spec(name, entry) for entry in config.get("input", [])),
         outputs=tuple(_tensor_spec(name, entry) for entry in config.get("output", [])),
         model_filename=config.get("default_model_filename") or DEFAULT_MODEL_FILENAME,
-        intra_op_threads=_int_parameter(name, parameters, "intra_op_thread_count"),
-        inter_op_threads=_int_parameter(name, parameters, "inter_op_thread_count"),
+        intra_op_threads=intra_op_threads,
+        inter_op_threads=inter_op_threads,
         tensorrt=_tensorrt(name, config.get("optimization") or {}),
     )
 
@@ -116,8 +120,8 @@ def _tensor_spec(model: str, entry: Mapping[str, Any]) -> TensorSpec:
     return TensorSpec(name=entry["name"], dtype=TRITON_TO_NUMPY[data_type], dims=tuple(int(d) for d in dims))
 
 
-def _int_parameter(model: str, parameters: Mapping[str, Any], key: str) -> int:
-    raw = (parameters.get(key) or {}).get("string_value", "0")
+def _int_parameter(model: str, parameters: Mapping[str, str], key: str) -> int:
+    raw = parameters.get(key, "0")
     try:
         value = int(raw)
     except ValueError:

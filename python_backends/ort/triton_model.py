@@ -14,9 +14,10 @@ import numpy as np
 import triton_python_backend_utils as pb_utils
 
 from python_backends.ort.arena_trim import IdleArenaTrim, probe_inputs
-from python_backends.ort.batching import Arrays, Result, execute_batched
+from python_backends.ort.batching import Arrays, execute_batched
 from python_backends.ort.model_config import TensorSpec, model_file, parse_model_config
 from python_backends.ort.session import CUDA_PROVIDER, open_session
+from python_backends.triton_responses import response
 
 
 class TritonPythonModel:
@@ -37,7 +38,7 @@ class TritonPythonModel:
 
     def execute(self, requests: list) -> list:
         inputs = [_request_inputs(request, self._config.inputs) for request in requests]
-        responses = [_response(result) for result in execute_batched(inputs, self._config, self._run)]
+        responses = [response(result) for result in execute_batched(inputs, self._config, self._run)]
         self._trim.ran()
         return responses
 
@@ -52,9 +53,3 @@ class TritonPythonModel:
 def _request_inputs(request, specs: tuple[TensorSpec, ...]) -> dict[str, np.ndarray | None]:
     tensors = {spec.name: pb_utils.get_input_tensor_by_name(request, spec.name) for spec in specs}
     return {name: None if tensor is None else tensor.as_numpy() for name, tensor in tensors.items()}
-
-
-def _response(result: Result):
-    if isinstance(result, str):
-        return pb_utils.InferenceResponse(output_tensors=[], error=pb_utils.TritonError(result))
-    return pb_utils.InferenceResponse(output_tensors=[pb_utils.Tensor(name, array) for name, array in result.items()])

@@ -9,18 +9,22 @@ from typing import Protocol
 import numpy as np
 
 from python_backends.decision import Box
+from python_backends.errors import BackendError, is_bad_image
 
 DETECT, FACE_SIGNALS, LIVENESS, EMBED = "detect", "face_signals", "liveness", "embed"
+# The ensembles' (and their pre/post-processing models') max_batch_size in config.pbtxt: the most images
+# one ensemble request may carry (tests/unit/test_model_configs.py checks the configs against it).
+ENSEMBLE_MAX_BATCH = 64
 
 
-class InferenceFailed(RuntimeError):
+class InferenceFailed(BackendError, RuntimeError):
     """An ensemble answered with an error. `bad_image`: it refused an image (undecodable data behind
     a valid header); the message comes from the server and names images by index only."""
 
     def __init__(self, model: str, message: str):
         super().__init__(f"{model}: {message}")
         self.model = model
-        self.bad_image = message.startswith("IMAGE:") or "IMAGE: " in message
+        self.bad_image = is_bad_image(message)
 
 
 @dataclass(frozen=True)

@@ -121,7 +121,7 @@ class Verification:
                     raise
                 outcome = Outcome(Decision.from_reasons([Reason.IMAGE_CORRUPT]))
         if isinstance(redeemed, Challenge):
-            outcome.attempt = self._verifier.record(redeemed, outcome.decision.decision, outcome.decision.reasons)
+            outcome.attempt = self._verifier.record(redeemed, outcome.decision.verdict, outcome.decision.reasons)
         outcome.timings_ms, outcome.clip = watch.total(), clip
         return outcome
 

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from python_backends.decision.binding import MAX_REFERENCE_CHARS, valid_reference
+from python_backends.errors import BackendError
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 MAX_JSON_BYTES = 4096
 
 
-class RequestError(ValueError):
+class RequestError(BackendError, ValueError):
     """The message names the field, never echoes the caller's data."""
 
 

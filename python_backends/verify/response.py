@@ -53,7 +53,7 @@ def result_document(outcome: Outcome, request_id: str, models: Mapping[str, str]
     decision = outcome.decision
     quality = decision.quality
     document = {
-        "decision": decision.decision.value,
+        "decision": decision.verdict.value,
         "reasons": [{"code": r.value, "decision": r.verdict.value, "message": r.description} for r in decision.reasons],
         "request_id": request_id,
     }

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from python_backends.decision import AttemptPolicy, Keyring, KeyringError, StoreLocation, load_keyring
 from python_backends.decision.keyring import KEYRING_ENV, KEYRING_FILE_ENV
+from python_backends.errors import BackendError
 
 STATE_DIR_ENV = "FACEGATE_STATE_DIR"
 TOKEN_STORE_ENV = "FACEGATE_TOKEN_STORE"
@@ -30,7 +31,7 @@ UNANSWERED_FILE_ENV = "FACEGATE_UNANSWERED_FILE"
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"", "0", "false", "no", "off"}
 
 
-class SettingsError(RuntimeError):
+class SettingsError(BackendError, RuntimeError):
     """The environment does not configure the service; the model refuses to load (no secret in the message)."""
 
 

@@ -7,16 +7,6 @@ from python_backends.video.cpu_decoder import decode_cpu
 from python_backends.video.settings import VideoSettings
 
 
-def visible_gpus() -> int:
-    """CUDA devices DALI sees (none under `facegate serve --device cpu`, which hides them)."""
-    from nvidia.dali.backend import GetCUDADeviceCount
-
-    try:
-        return GetCUDADeviceCount()
-    except RuntimeError:
-        return 0
-
-
 def choose_decoder(settings: VideoSettings, gpus: int) -> Decoder:
     if settings.decoder == "cpu" or (settings.decoder == "auto" and gpus == 0):
         return decode_cpu

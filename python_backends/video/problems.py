@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from python_backends.decision import Reason
+from python_backends.errors import BackendError
 
 
-class VideoProblem(ValueError):
+class VideoProblem(BackendError, ValueError):
     """The message names the limit or the failure, never the clip's content."""
 
     def __init__(self, reason: Reason, message: str):

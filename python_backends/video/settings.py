@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from python_backends.verify.parameters import from_parameters
+from python_backends.config_parameters import from_parameters
 
 PARAMETER_PREFIX = "video_"
 

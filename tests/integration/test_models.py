@@ -9,7 +9,7 @@ import pytest
 import tritonclient.grpc as grpcclient
 
 from facegate import testdata
-from facegate_client import ModelsClient
+from facegate_client import InvalidInput, ModelsClient
 
 pytestmark = pytest.mark.integration
 
@@ -101,3 +101,16 @@ def test_batched_frames_match_single_requests(models):
         single = models.detect([frame])[0]
         assert len(single) == len(faces) == 1
         np.testing.assert_allclose(single[0].box, faces[0].box, atol=1e-3)
+
+
+def test_an_unusable_image_is_an_input_fault_of_every_image_stage(models):
+    good = testdata.read("obama")
+    face = models.detect([good])[0][0]
+    broken = good[: len(good) // 3]  # a valid header, truncated data
+    calls = {"detect": lambda: models.detect([broken]), "embed": lambda: models.embed([broken], [face.landmarks]),
+             "liveness": lambda: models.liveness([broken], [face])}
+    for name, call in calls.items():
+        with pytest.raises(InvalidInput, match="IMAGE: image 0: ") as raised:
+            call()
+        assert raised.value.status == "INVALID_ARGUMENT", name
+    assert len(models.detect([good])[0]) == 1

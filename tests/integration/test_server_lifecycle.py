@@ -194,6 +194,9 @@ def test_broken_models_stop_the_start_with_their_names(tmp_path):
     add_model(tmp_path, "affine")
     add_model(tmp_path, "unreadable_config", config='name: "unreadable_config"\ninput [{ name: ')
     add_model(tmp_path, "wrong_input_name", input_name="pixels")
+    misspelt = 'parameters { key: "intra_op_threads" value: { string_value: "1" } }\n'
+    add_model(tmp_path, "misspelt_parameter",
+              config=CONFIG.format(name="misspelt_parameter", max_batch=MAX_BATCH, input="input", dims="4") + misspelt)
     with pytest.raises(ServerStartError) as error:
         with running_server(local_config(tmp_path, log_verbose=0)):
             pass
@@ -202,4 +205,6 @@ def test_broken_models_stop_the_start_with_their_names(tmp_path):
     assert "failed to read text proto" in message
     assert "model 'wrong_input_name' failed to load" in message
     assert "input 'pixels' is not in the graph" in message
+    assert "model 'misspelt_parameter' failed to load" in message
+    assert "unknown parameters intra_op_threads" in message
     assert "model 'affine' failed" not in message

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from facegate.calibration.scoring import equal_error_rate, fnmr_at_fmr, operating_point, threshold_for_fmr, \
-    upper_bound_95
+from facegate.calibration.scoring import bounded_threshold_for_fmr, equal_error_rate, fnmr_at_fmr, operating_point, \
+    threshold_for_fmr, upper_bound_95
 
 
 def test_below_one_allowed_false_match_the_threshold_clears_every_impostor():
@@ -43,3 +43,14 @@ def test_equal_error_rate():
 def test_needs_both_kinds_of_scores():
     with pytest.raises(ValueError):
         operating_point([0.9], [])
+
+
+def test_default_threshold_keeps_the_upper_bound_within_the_target():
+    impostor = np.concatenate([np.zeros(9970), np.full(30, 0.505)])  # 0.3 % at 0.505
+    assert threshold_for_fmr(impostor, 4e-3) == pytest.approx(0.0 + 0.01)  # point rule: 30 of 10000 allowed
+    assert bounded_threshold_for_fmr(impostor, 4e-3) == pytest.approx(0.51)  # bound of 30/10000 is ~0.0041
+    assert upper_bound_95(30, 10000) > 4e-3
+
+
+def test_too_few_impostors_for_the_bound_clear_every_impostor():
+    assert bounded_threshold_for_fmr(np.array([0.1, 0.2, 0.45]), 1e-3) == pytest.approx(0.46)

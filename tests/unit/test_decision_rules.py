@@ -72,7 +72,7 @@ def faceless(frames, indices, count=0):
 def test_a_live_matching_customer_is_accepted(actions, mirrored):
     frames = clip(*actions, mirrored=mirrored)
     decision = assess(challenge(*actions, mirrored=mirrored), ID_PHOTO, frames, CONFIG)
-    assert decision.decision is Verdict.ACCEPT and decision.reasons == ()
+    assert decision.verdict is Verdict.ACCEPT and decision.reasons == ()
     assert decision.match_score == 0.78 and decision.match_threshold == CONFIG.match_threshold
     evidence = decision.liveness
     assert [event.action for event in evidence.matched] == list(actions)
@@ -86,7 +86,7 @@ def test_a_live_matching_customer_is_accepted(actions, mirrored):
 
 def test_mirroring_is_taken_from_the_token():
     frames = clip(B, L, mirrored=True)
-    assert assess(challenge(B, L, mirrored=True), ID_PHOTO, frames, CONFIG).decision is Verdict.ACCEPT
+    assert assess(challenge(B, L, mirrored=True), ID_PHOTO, frames, CONFIG).verdict is Verdict.ACCEPT
     unmirrored = assess(challenge(B, L, mirrored=False), ID_PHOTO, frames, CONFIG)
     assert unmirrored.reasons == (Reason.ACTION_MISSING,)
     assert [e.action for e in unmirrored.liveness.motion.events] == [B, R]
@@ -173,7 +173,7 @@ def scenario(reason: Reason, tmp_path) -> Decision:
 def test_every_reason_is_reachable(reason, tmp_path):
     decision = scenario(reason, tmp_path)
     assert decision.reasons[0] is reason
-    assert decision.decision is reason.verdict
+    assert decision.verdict is reason.verdict
     if reason is not Reason.STATIC_SEQUENCE:  # a photo also fails the actions (tested below)
         assert decision.reasons == (reason,)
 
@@ -181,20 +181,20 @@ def test_every_reason_is_reachable(reason, tmp_path):
 def test_a_photo_is_static_and_fails_the_actions_too():
     photo = with_faces(clip(B, L), None, eye_opening=(0.3, 0.3), yaw_deg=1.0, pitch_deg=0.0)
     decision = assess(challenge(B, L), ID_PHOTO, photo, CONFIG)
-    assert decision.decision is Verdict.REJECT
+    assert decision.verdict is Verdict.REJECT
     assert decision.reasons == (Reason.STATIC_SEQUENCE, Reason.NO_BLINK, Reason.ACTION_MISSING)
 
 
 def test_one_bad_embedding_is_not_an_identity_change():
     frames = with_faces(clip(B, L), [9], identity_similarity=0.1)
     decision = assess(challenge(B, L), ID_PHOTO, frames, CONFIG)
-    assert decision.decision is Verdict.ACCEPT
+    assert decision.verdict is Verdict.ACCEPT
     assert decision.liveness.identity_outlier_frames == (9,)
 
 
 def test_a_few_faceless_frames_are_tolerated():
     frames = faceless(clip(B, L), [22, 23])
-    assert assess(challenge(B, L), ID_PHOTO, frames, CONFIG).decision is Verdict.ACCEPT
+    assert assess(challenge(B, L), ID_PHOTO, frames, CONFIG).verdict is Verdict.ACCEPT
 
 
 def test_many_multi_face_frames_are_multiple_faces():
@@ -215,7 +215,7 @@ def test_token_errors_come_before_request_errors(tmp_path):
 
 def test_request_errors_are_reported_together():
     decision = screen(challenge(B, L), ImageFacts(10**9, 640, 480), [ImageFacts(5, 1, 1, corrupt=True)], CONFIG)
-    assert decision.decision is Verdict.RETRY
+    assert decision.verdict is Verdict.RETRY
     assert decision.reasons == (Reason.IMAGE_CORRUPT, Reason.IMAGE_TOO_LARGE, Reason.TOO_FEW_FRAMES)
 
 
@@ -224,7 +224,7 @@ def test_quality_problems_stop_before_liveness_and_match():
     assert 5.0 < CONFIG.min_frame_sharpness
     photo = dataclasses.replace(ID_PHOTO, match_score=0.1)
     decision = assess(challenge(B, L), photo, frames, CONFIG)
-    assert decision.decision is Verdict.RETRY
+    assert decision.verdict is Verdict.RETRY
     assert decision.reasons == (Reason.IMAGE_BLURRY,)
     assert decision.liveness is None and decision.quality.median_sharpness == pytest.approx(5.0)
 
@@ -232,7 +232,7 @@ def test_quality_problems_stop_before_liveness_and_match():
 def test_the_id_photo_is_never_retried_for_sharpness_or_size_only_flagged():
     blurry_small = dataclasses.replace(ID_PHOTO, box=Box(40, 40, 60, 65), sharpness=1.0)
     decision = assess(challenge(B, L), blurry_small, clip(B, L), CONFIG)
-    assert decision.decision is Verdict.ACCEPT and decision.reasons == ()
+    assert decision.verdict is Verdict.ACCEPT and decision.reasons == ()
     assert decision.quality.id_blurry is True and decision.quality.id_face_px == 20
     assert assess(challenge(B, L), ID_PHOTO, clip(B, L), CONFIG).quality.id_blurry is False
     # what a blurry chip does: it lowers the match score, and the match decides
@@ -245,7 +245,7 @@ def test_passive_anti_spoofing_applies_only_within_its_reliable_sharpness():
     assert soft >= CONFIG.min_frame_sharpness
     frames = with_faces(clip(B, L), None, spoof_score=0.99, sharpness=soft)
     decision = assess(challenge(B, L), ID_PHOTO, frames, CONFIG)
-    assert decision.decision is Verdict.ACCEPT and decision.liveness.spoof_applied is False
+    assert decision.verdict is Verdict.ACCEPT and decision.liveness.spoof_applied is False
     sharp = with_faces(clip(B, L), None, spoof_score=0.99, sharpness=CONFIG.spoof_min_sharpness)
     decision = assess(challenge(B, L), ID_PHOTO, sharp, CONFIG)
     assert decision.reasons == (Reason.SPOOF_SUSPECTED,) and decision.liveness.spoof_applied is True
@@ -255,13 +255,13 @@ def test_reject_findings_outrank_retry_findings():
     frames = with_faces(clip(B), None, spoof_score=0.9)  # the turn is missing too
     photo = dataclasses.replace(ID_PHOTO, match_score=0.1)
     decision = assess(challenge(B, L), photo, frames, CONFIG)
-    assert decision.decision is Verdict.REJECT
+    assert decision.verdict is Verdict.REJECT
     assert decision.reasons == (Reason.SPOOF_SUSPECTED, Reason.FACE_MISMATCH, Reason.ACTION_MISSING)
 
 
 def test_match_threshold_is_inclusive_and_configurable():
     at = dataclasses.replace(ID_PHOTO, match_score=CONFIG.match_threshold)
-    assert assess(challenge(B, L), at, clip(B, L), CONFIG).decision is Verdict.ACCEPT
+    assert assess(challenge(B, L), at, clip(B, L), CONFIG).verdict is Verdict.ACCEPT
     stricter = dataclasses.replace(CONFIG, match_threshold=0.9)
     decision = assess(challenge(B, L), ID_PHOTO, clip(B, L), stricter)
     assert decision.reasons == (Reason.FACE_MISMATCH,) and decision.match_threshold == 0.9
@@ -272,7 +272,7 @@ def test_screen_faces_stops_on_face_counts_alone():
     assert screen_faces(1, [1] * 12 + [0] * 4, CONFIG) is None  # 25 % faceless is tolerated
     assert screen_faces(0, [1] * 16, CONFIG).reasons == (Reason.NO_FACE_ID_PHOTO,)
     several = screen_faces(1, [1] * 15 + [2], CONFIG)
-    assert several.decision is Verdict.REJECT and several.reasons == (Reason.MULTIPLE_FACES,)
+    assert several.verdict is Verdict.REJECT and several.reasons == (Reason.MULTIPLE_FACES,)
     assert several.quality.multi_face_frames == 1 and several.liveness is None
     faceless = screen_faces(1, [1] * 10 + [0] * 6, CONFIG)
     assert faceless.reasons == (Reason.NO_FACE_FRAMES,) and faceless.quality.faceless_frames == 6

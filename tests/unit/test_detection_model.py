@@ -9,8 +9,8 @@ from PIL import Image
 
 from facegate import testdata
 from facegate.fetch import fetch
-from facegate.models.archive import bytes_assigned_to, read_member
-from facegate.models.sources import SOURCES
+from facegate.model_build.archive import bytes_assigned_to, read_member
+from facegate.model_build.sources import SOURCES
 from facegate.paths import MODEL_REPOSITORY
 from python_backends.detection import DetectionParams, DetectPreprocessor, Letterbox, find_faces
 from python_backends.imaging.input_spec import DETECTOR_INPUT

@@ -4,7 +4,7 @@ import pytest
 
 from python_backends.imaging.errors import ImageProblem
 from python_backends.imaging.header import ImageHeader
-from python_backends.imaging.settings import DecodeSettings, model_parameters
+from python_backends.imaging.settings import DecodeSettings
 
 
 def _args(kind: str, params: dict[str, str]) -> dict[str, str]:
@@ -31,9 +31,9 @@ def test_from_triton_decodes_on_the_instance_gpu():
     assert DecodeSettings.from_triton(_args("GPU", {})).device_id == 1
 
 
-def test_model_parameters():
-    assert model_parameters({"parameters": {"a": {"string_value": "1"}}}) == {"a": "1"}
-    assert model_parameters({}) == {}
+def test_from_triton_reads_the_parameters_it_is_given():
+    params = {"max_pixels": "500000"}
+    assert DecodeSettings.from_triton(_args("CPU", {"max_pixels": "1"}), params).max_pixels == 500_000
 
 
 def test_the_decoder_is_named_for_the_load_log():

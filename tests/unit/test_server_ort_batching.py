@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from python_backends.errors import InternalFault
 from python_backends.ort.batching import execute_batched, input_error, merge, split
 from python_backends.ort.model_config import OrtModelConfig, TensorSpec
 
@@ -62,7 +63,7 @@ def test_a_request_the_model_refuses_fails_alone():
     run = RecordingAffine()
     requests = [request(2, seed=1), request(1, width=5), request(1, seed=2)]
     results = execute_batched(requests, affine_config(dims=(-1,)), run)
-    assert "invalid dimensions" in results[1]
+    assert isinstance(results[1], InternalFault) and "invalid dimensions" in str(results[1])
     np.testing.assert_allclose(results[0]["output"], requests[0]["input"] * 2 + 1)
     np.testing.assert_allclose(results[2]["output"], requests[2]["input"] * 2 + 1)
     assert run.batch_sizes == [3]  # the two good requests still ran together
@@ -80,16 +81,17 @@ def test_a_failing_merged_run_is_retried_request_by_request():
     results = execute_batched([request(2), request(1), request(3)], affine_config(), fails_on_batches_over_two)
     assert calls == [6, 2, 1, 3]
     assert isinstance(results[0], dict) and isinstance(results[1], dict)
-    assert "out of memory" in results[2]
+    assert isinstance(results[2], InternalFault) and "out of memory" in str(results[2])
 
 
 def test_requests_that_do_not_fit_the_config_never_reach_the_model():
     run = RecordingAffine()
     wrong_dtype = {"input": np.zeros((1, 4), np.float64)}
     results = execute_batched([{"input": None}, wrong_dtype, request(1, width=3)], affine_config(), run)
-    assert results[0] == "input 'input' is missing"
-    assert "float64" in results[1]
-    assert results[2] == "input 'input' has shape [1, 3], expected [-1, 4]"
+    assert all(isinstance(result, ValueError) for result in results)  # input faults: INVALID_ARG
+    assert str(results[0]) == "input 'input' is missing"
+    assert "float64" in str(results[1])
+    assert str(results[2]) == "input 'input' has shape [1, 3], expected [-1, 4]"
     assert run.batch_sizes == []
 
 

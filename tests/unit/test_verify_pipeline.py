@@ -82,7 +82,7 @@ def run(ensembles, tmp_path, token=None, frames=FRAMES, id_photo=ID_PHOTO, clips
 def test_genuine_request_batches_each_stage_once(tmp_path):
     ensembles = FakeEnsembles()
     outcome = run(ensembles, tmp_path)
-    assert outcome.decision.decision is Verdict.ACCEPT, outcome.decision.reasons
+    assert outcome.decision.verdict is Verdict.ACCEPT, outcome.decision.reasons
     assert outcome.decision.match_score == pytest.approx(1.0)
     config = DecisionConfig()
     extra = [count for name, count in ensembles.calls if name == "embed"][2:]  # frontal frames not in the sample
@@ -117,7 +117,7 @@ def test_face_counts_stop_after_detection(tmp_path):
     assert {name for name, _ in ensembles.calls} == {"detect"}
     second_face = FakeEnsembles(faces={FRAMES[3]: 2})
     decision = run(second_face, tmp_path).decision
-    assert decision.decision is Verdict.REJECT and decision.reasons == (Reason.MULTIPLE_FACES,)
+    assert decision.verdict is Verdict.REJECT and decision.reasons == (Reason.MULTIPLE_FACES,)
 
 
 def test_another_persons_id_photo_is_a_mismatch(tmp_path):
@@ -163,7 +163,7 @@ class StandInClips:
 
 def test_the_chosen_frames_run_the_frame_path(tmp_path):
     outcome = run(FakeEnsembles(), tmp_path, frames=(), clips=StandInClips(), video=b"clip")
-    assert outcome.decision.decision is Verdict.ACCEPT, outcome.decision.reasons
+    assert outcome.decision.verdict is Verdict.ACCEPT, outcome.decision.reasons
     assert outcome.clip is not None and outcome.clip.decoded_frames == 3 * len(FRAMES)
     assert "video" in outcome.timings_ms
 
@@ -171,10 +171,10 @@ def test_the_chosen_frames_run_the_frame_path(tmp_path):
 def test_a_refused_clip_answers_its_reason_only(tmp_path):
     outcome = run(FakeEnsembles(), tmp_path, frames=(), clips=StandInClips(Reason.VIDEO_TRUNCATED),
                   video=b"clip")
-    assert (outcome.decision.decision, outcome.decision.reasons) == (Verdict.RETRY, (Reason.VIDEO_TRUNCATED,))
+    assert (outcome.decision.verdict, outcome.decision.reasons) == (Verdict.RETRY, (Reason.VIDEO_TRUNCATED,))
 
 
 def test_a_bad_token_stops_before_the_clip_is_decoded(tmp_path):
     clips = StandInClips()
     outcome = run(FakeEnsembles(), tmp_path, token="v1.k1.bad.token", frames=(), clips=clips, video=b"clip")
-    assert outcome.decision.decision is Verdict.REJECT and clips.asked == 0
+    assert outcome.decision.verdict is Verdict.REJECT and clips.asked == 0

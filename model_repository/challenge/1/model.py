@@ -1,3 +1,3 @@
 """Triton adapter: the challenge issuer (python_backends/verify)."""
 
-from python_backends.verify.triton_models import ChallengeModel as TritonPythonModel  # noqa: F401
+from python_backends.verify.triton_challenge import ChallengeModel as TritonPythonModel  # noqa: F401

@@ -1,35 +1,3 @@
-"""Triton adapter: encoded image + 5 landmarks -> ArcFace-aligned embedder input (DALI)."""
+"""Triton adapter: the embed_preprocess model (python_backends/alignment/triton_embed_preprocess.py)."""
 
-from __future__ import annotations
-
-import json
-
-import numpy as np
-import triton_python_backend_utils as pb_utils
-
-from python_backends.alignment.embed_preprocess import EmbedPreprocessor, landmarks_batch
-from python_backends.alignment.grouped_requests import run_requests
-from python_backends.imaging.input_spec import EMBEDDER_INPUT
-from python_backends.imaging import DecodeSettings, model_parameters
-
-
-class TritonPythonModel:
-    def initialize(self, args: dict[str, str]) -> None:
-        spec = EMBEDDER_INPUT.with_parameters(model_parameters(json.loads(args["model_config"])))
-        settings = DecodeSettings.from_triton(args)
-        pb_utils.Logger.log_info(f"{args['model_instance_name']}: {settings.decoder}")
-        self._preprocessor = EmbedPreprocessor(spec, settings)
-
-    def execute(self, requests: list) -> list:
-        return [_response(result) for result in run_requests(requests, self._samples, self._preprocessor.run)]
-
-    def _samples(self, request) -> list[tuple[bytes, np.ndarray]]:
-        blobs = [bytes(blob) for blob in pb_utils.get_input_tensor_by_name(request, "IMAGE").as_numpy().reshape(-1)]
-        landmarks = landmarks_batch(pb_utils.get_input_tensor_by_name(request, "LANDMARKS").as_numpy(), len(blobs))
-        return [(blob, self._preprocessor.crop_matrix(points)) for blob, points in zip(blobs, landmarks)]
-
-
-def _response(result: tuple[np.ndarray, ...] | str):
-    if isinstance(result, str):
-        return pb_utils.InferenceResponse(output_tensors=[], error=pb_utils.TritonError(result))
-    return pb_utils.InferenceResponse(output_tensors=[pb_utils.Tensor("EMB_INPUT", result[0])])
+from python_backends.alignment.triton_embed_preprocess import TritonPythonModel  # noqa: F401

@@ -1,33 +1,3 @@
-"""Triton adapter: landmarker + anti-spoofing outputs and CROP_META -> per-face liveness signals
-(spoof_score is optional: the face_signals ensemble leaves the anti-spoofing network out)."""
+"""Triton adapter: the liveness_postprocess model (python_backends/liveness/triton_postprocess.py)."""
 
-from __future__ import annotations
-
-import json
-
-import triton_python_backend_utils as pb_utils
-
-from python_backends.imaging import model_parameters
-from python_backends.liveness.postprocess import liveness_signals
-from python_backends.liveness.spoof import MODEL_THRESHOLD
-
-_INPUTS = ("landmarks", "face_score", "spoof_score", "CROP_META")
-
-
-class TritonPythonModel:
-    def initialize(self, args: dict[str, str]) -> None:
-        params = model_parameters(json.loads(args["model_config"]))
-        self._spoof_threshold = float(params.get("spoof_model_threshold", MODEL_THRESHOLD))
-
-    def execute(self, requests: list) -> list:
-        responses = []
-        for request in requests:
-            try:
-                tensors = [pb_utils.get_input_tensor_by_name(request, name) for name in _INPUTS]
-                inputs = [None if tensor is None else tensor.as_numpy() for tensor in tensors]
-                signals = liveness_signals(*inputs, spoof_threshold=self._spoof_threshold)
-                responses.append(pb_utils.InferenceResponse(
-                    output_tensors=[pb_utils.Tensor(name, array) for name, array in signals.as_outputs().items()]))
-            except ValueError as error:
-                responses.append(pb_utils.InferenceResponse(output_tensors=[], error=pb_utils.TritonError(str(error))))
-        return responses
+from python_backends.liveness.triton_postprocess import TritonPythonModel  # noqa: F401

@@ -1,3 +1,3 @@
 """Triton adapter: the verify BLS model (python_backends/verify)."""
 
-from python_backends.verify.triton_models import VerifyModel as TritonPythonModel  # noqa: F401
+from python_backends.verify.triton_verify import VerifyModel as TritonPythonModel  # noqa: F401

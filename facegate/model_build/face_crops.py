@@ -14,7 +14,7 @@ import numpy as np
 from PIL import Image
 
 from facegate import testdata
-from facegate.models.contracts import CONTRACTS
+from facegate.model_build.contracts import CONTRACTS
 from python_backends.alignment.affine import Affine
 from python_backends.alignment.arcface import arcface_transform
 from python_backends.alignment.crops import landmarker_crop

@@ -3,7 +3,7 @@ import onnx
 import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
 
-from facegate.models import graph_edit
+from facegate.model_build import graph_edit
 
 
 def _run(model: onnx.ModelProto, x: np.ndarray) -> dict[str, np.ndarray]:

@@ -1,7 +1,7 @@
 """Convert the tfjs face mesh (with attention) to the landmarker's contract ONNX and check it against tfjs.
 
 Runs in the build environment (tensorflow + tf2onnx), as
-`python -m facegate.models.tfjs_convert MODEL.json WEIGHTS.bin NODE_MODULES DETECTOR.onnx OUT.onnx`;
+`python -m facegate.model_build.tfjs_convert MODEL.json WEIGHTS.bin NODE_MODULES DETECTOR.onnx OUT.onnx`;
 prints the check result as one JSON line and exits non-zero when the check fails.
 
 The reference is tfjs itself (`@tensorflow/tfjs-backend-cpu` under node, js/tfjs_reference.js) on the
@@ -23,9 +23,9 @@ import numpy as np
 import onnx
 from onnx import helper, numpy_helper
 
-from facegate.models import compare, graph_edit
-from facegate.models.contracts import CONTRACTS
-from facegate.models.face_crops import Detector, real_faces, upright_crop
+from facegate.model_build import compare, graph_edit
+from facegate.model_build.contracts import CONTRACTS
+from facegate.model_build.face_crops import Detector, real_faces, upright_crop
 
 OPSET = 13
 BATCH_CHECK = 8

@@ -1,7 +1,7 @@
 // The original runtime of a tfjs graph model, for the build's conversion check:
 // node tfjs_reference.js MODEL_JSON WEIGHTS_BIN INPUT_F32 N OUT_F32 NODE[,NODE...]
 // INPUT_F32: N square RGB images, NHWC float32; OUT_F32: the named nodes' outputs, concatenated.
-// Needs NODE_PATH holding @tensorflow/tfjs-core, -backend-cpu, -converter (facegate/models/tfjs_runtime.py).
+// Needs NODE_PATH holding @tensorflow/tfjs-core, -backend-cpu, -converter (facegate/model_build/tfjs_runtime.py).
 const fs = require('fs');
 const tf = require('@tensorflow/tfjs-core');
 require('@tensorflow/tfjs-backend-cpu');

@@ -1,6 +1,6 @@
 import numpy as np
 
-from facegate.models import face_crops
+from facegate.model_build import face_crops
 from python_backends.alignment.arcface import ARCFACE_112
 from python_backends.detection.faces import Face
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from facegate.models import compare
+from facegate.model_build import compare
 
 
 def test_tolerance_is_relative_to_output_scale():

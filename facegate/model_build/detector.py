@@ -6,9 +6,9 @@ import numpy as np
 import onnx
 
 from facegate import testdata
-from facegate.models import compare, graph_edit
-from facegate.models.contracts import CONTRACTS
-from facegate.models.face_crops import decode_image, letterbox
+from facegate.model_build import compare, graph_edit
+from facegate.model_build.contracts import CONTRACTS
+from facegate.model_build.face_crops import decode_image, letterbox
 
 CHECK_PHOTOS = ("obama", "obama2", "obama3", "biden", "single_face", "multi_face", "su", "di_yaw45")
 OUTPUT_WIDTHS = {"loc": 4, "conf": 2, "landms": 10}

@@ -1,6 +1,6 @@
 """Measure the built models on CPU (ONNX Runtime): latency and a sanity check of meaning on real faces.
 
-`python -m facegate.models.measure` prints markdown for MODELS.md. Nothing is written to disk.
+`python -m facegate.model_build.measure` prints markdown for MODELS.md. Nothing is written to disk.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from itertools import combinations
 import numpy as np
 
 from facegate import testdata
-from facegate.models.contracts import CONTRACTS
-from facegate.models.face_crops import (Detector, Sample, aligned_crop, decode_image, letterbox, real_faces,
+from facegate.model_build.contracts import CONTRACTS
+from facegate.model_build.face_crops import (Detector, Sample, aligned_crop, decode_image, letterbox, real_faces,
                                           square_crop, upright_crop)
 from facegate.paths import MODEL_REPOSITORY
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import onnx
 
-from facegate.models.manifest import TensorSpec
+from facegate.model_build.manifest import TensorSpec
 
 
 def _spec(value: onnx.ValueInfoProto) -> TensorSpec:

@@ -1,8 +1,7 @@
-"""The process environment tritonserver needs when run from the wheel, and GPU visibility."""
+"""The process environment tritonserver needs when run from the wheel (GPU visibility included)."""
 
 from __future__ import annotations
 
-import ctypes
 import os
 import sys
 import sysconfig
@@ -44,14 +43,3 @@ def server_environment(distribution: TritonDistribution, device: Device, base: M
         environment["CUDA_VISIBLE_DEVICES"] = ""
     return environment
 
-
-def visible_gpu_count() -> int:
-    """GPUs the CUDA driver reports (after CUDA_VISIBLE_DEVICES); 0 without a driver."""
-    try:
-        cuda = ctypes.CDLL("libcuda.so.1")
-    except OSError:
-        return 0
-    count = ctypes.c_int(0)
-    if cuda.cuInit(0) != 0 or cuda.cuDeviceGetCount(ctypes.byref(count)) != 0:
-        return 0
-    return count.value

@@ -23,8 +23,8 @@ from python_backends.verify.settings import (
 )
 
 
-def service_environment(base: Mapping[str, str], config: ServerConfig, state_dir: Path,
-                        heals_file: Path, unanswered_file: Path) -> dict[str, str]:
+def verify_environment(base: Mapping[str, str], config: ServerConfig, state_dir: Path,
+                       heals_file: Path, unanswered_file: Path) -> dict[str, str]:
     """`base` plus the state directory, token store, attempt limits, the launcher's counts of model reloads and
     of errors Triton answered for verify without it, and switches; a configured keyring file replaces any
     inherited keyring, and the configured token store (or none) any inherited one."""

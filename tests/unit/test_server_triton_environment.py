@@ -5,7 +5,7 @@ from pathlib import Path
 
 from facegate.server.config import Device
 from facegate.server.distribution import find_distribution
-from facegate.server.environment import server_environment
+from facegate.server.triton_environment import server_environment
 
 BASE = {"PATH": "/usr/bin:/bin", "LD_LIBRARY_PATH": "/opt/cuda/lib64", "CUDA_VISIBLE_DEVICES": "1"}
 
@@ -33,7 +33,7 @@ def test_cpu_hides_the_gpus_and_auto_leaves_visibility_alone():
 
 
 def test_no_gpu_is_counted_when_all_are_hidden():
-    code = "from facegate.server.environment import visible_gpu_count; print(visible_gpu_count())"
+    code = "from python_backends.gpus import visible_gpu_count; print(visible_gpu_count())"
     result = subprocess.run(
         [sys.executable, "-c", code], env={**os.environ, "CUDA_VISIBLE_DEVICES": ""}, capture_output=True, text=True
     )

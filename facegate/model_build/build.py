@@ -20,9 +20,9 @@ from pathlib import Path
 import onnx
 
 from facegate.fetch import fetch, sha256_of
-from facegate.models import archive, detector, manifest, tensors
-from facegate.models.contracts import CONTRACTS
-from facegate.models.sources import SOURCES, TFJS_RUNTIME, Source
+from facegate.model_build import archive, detector, manifest, tensors
+from facegate.model_build.contracts import CONTRACTS
+from facegate.model_build.sources import SOURCES, TFJS_RUNTIME, Source
 from facegate.paths import MODEL_REPOSITORY, REPO_ROOT, cache_dir
 
 ORDER = ("face_detector", "face_landmarker", "face_embedder", "face_antispoof")  # detector first: it crops faces
@@ -56,7 +56,7 @@ def _build_tflite(name: str, source: Source, out: Path, repository: Path, build_
     tflite = cache_dir() / "models" / source.artifact.name / Path(source.member).name
     tflite.parent.mkdir(parents=True, exist_ok=True)
     tflite.write_bytes(_model_file(source))
-    return _run_converter(["facegate.models.tflite_convert", name, str(tflite),
+    return _run_converter(["facegate.model_build.tflite_convert", name, str(tflite),
                            str(repository / "face_detector" / "1" / manifest.MODEL), str(out)], build_python)
 
 
@@ -85,7 +85,7 @@ def _build_tfjs(source: Source, out: Path, repository: Path, build_python: Path)
     model_json, weights = folder / Path(source.member).name, folder / Path(source.weights).name
     model_json.write_bytes(archive.read_member(archive_path, source.member))
     weights.write_bytes(archive.read_member(archive_path, source.weights))
-    return _run_converter(["facegate.models.tfjs_convert", str(model_json), str(weights), str(_tfjs_runtime()),
+    return _run_converter(["facegate.model_build.tfjs_convert", str(model_json), str(weights), str(_tfjs_runtime()),
                            str(repository / "face_detector" / "1" / manifest.MODEL), str(out)], build_python)
 
 

@@ -1,6 +1,6 @@
 from facegate.fetch import sha256_of
-from facegate.models import manifest
-from facegate.models.manifest import Manifest, TensorSpec
+from facegate.model_build import manifest
+from facegate.model_build.manifest import Manifest, TensorSpec
 
 SOURCE = {"registry": "npm", "package": "p", "version": "1.0.0", "archive": "p-1.0.0.tgz",
           "archive_sha256": "ab" * 32, "member": "m.tflite", "licence": "MIT"}
