@@ -163,6 +163,12 @@ class ServerConfig:
         return "127.0.0.1" if self.address == "0.0.0.0" else self.address
 
 
+GRPC_INFER_POOL = 0
+"""gRPC request/response objects Triton keeps for reuse (its default 8): a kept request keeps the bytes
+of its largest images (a cleared protobuf string keeps its capacity), so none is kept
+(measured: docs/api.md#limits-and-memory)."""
+
+
 def server_arguments(config: ServerConfig, backend_directory: Path, shm_prefix: str) -> list[str]:
     """tritonserver's arguments (without the binary).
 
@@ -186,6 +192,7 @@ def server_arguments(config: ServerConfig, backend_directory: Path, shm_prefix: 
         "--model-control-mode=explicit",
         "--load-model=*",
         f"--backend-config=python,shm-region-prefix-name={shm_prefix}",
+        f"--grpc-infer-allocation-pool-size={GRPC_INFER_POOL}",
         *(config.api_key.arguments(CARRIER_PROTOCOLS) if config.api_key else []),
         *(config.operator_key.arguments(config.operator_protocols) if config.operator_key else []),
         *(config.tls.arguments() if config.tls else []),

@@ -18,6 +18,7 @@ from facegate.server.backend_directory import assemble_backend_directory
 from facegate.server.config import (MODEL_CONTROL_PROTOCOLS, OPERATOR_KEY_HEADER, OPERATOR_PROTOCOLS, ApiKey, Device,
                                     ServerConfig, ShmIsolation, server_arguments)
 from facegate.server.distribution import find_distribution
+from facegate.server.error_watch import ErrorWatch
 from facegate.server.private_namespace import private_child_setup
 from facegate.server.process_group import kill_group
 from facegate.server.readiness import ModelState, ServerStartError, wait_until_ready
@@ -27,6 +28,7 @@ from facegate.server.triton_environment import server_environment
 from facegate.server.verify_environment import verify_environment
 from facegate.server.watchdog import Heal, HealCounts, ModelControl, Watchdog
 from python_backends.gpus import visible_gpu_count
+from python_backends.verify.unanswered_errors import UnansweredFile
 
 STOP_GRACE_S = 60.0
 """How long a stopping server may take to drain requests and unload models before SIGKILL."""
@@ -95,18 +97,20 @@ def running_server(config: ServerConfig, echo: Callable[[str], None] | None = No
     config = with_operator_key(config)
     remove_stale()
     workdir = Path(tempfile.mkdtemp(prefix=workdir_prefix()))
-    process = watchdog = None
+    process = watchdog = error_watch = None
     try:
         backend_directory = assemble_backend_directory(distribution, workdir / "backends")
         state_dir = config.state_dir or workdir / "state"
         state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         heal_counts = HealCounts(workdir / "heals.json")
+        unanswered = UnansweredFile(workdir / "unanswered.json")
+        unanswered.offer(0)
         try:
             process = spawn(
                 [str(distribution.server_binary),
                  *server_arguments(config, backend_directory, shm_prefix(secrets.token_hex(4)))],
                 env=verify_environment(server_environment(distribution, config.device, os.environ), config, state_dir,
-                                       heal_counts.path),
+                                       heal_counts.path, unanswered.path),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
@@ -121,10 +125,13 @@ def running_server(config: ServerConfig, echo: Callable[[str], None] | None = No
         models = wait_until_ready(process, config.http_url, log, config.startup_timeout_s, operator_headers)
         watchdog = Watchdog(process, ModelControl(config.http_url, operator_headers),
                             _heal_reporter(heal_counts, echo)).start()
+        error_watch = ErrorWatch(config.metrics_url, unanswered).start()
         yield RunningServer(config, process, log, workdir, models, watchdog)
     finally:
         if watchdog is not None:
             watchdog.stop()
+        if error_watch is not None:
+            error_watch.stop()
         if process is not None:
             stop(process)
         shutil.rmtree(workdir, ignore_errors=True)

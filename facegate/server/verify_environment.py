@@ -19,20 +19,22 @@ from python_backends.verify.settings import (
     TOKEN_STORE_CA_FILE_ENV,
     TOKEN_STORE_ENV,
     TOKEN_STORE_REPLICAS_ENV,
+    UNANSWERED_FILE_ENV,
 )
 
 
 def verify_environment(base: Mapping[str, str], config: ServerConfig, state_dir: Path,
-                       heals_file: Path) -> dict[str, str]:
-    """`base` plus the state directory, token store, attempt limits, the launcher's count of model reloads and
-    switches; a configured keyring file replaces any inherited keyring, and the configured token store (or
-    none) any inherited one."""
+                       heals_file: Path, unanswered_file: Path) -> dict[str, str]:
+    """`base` plus the state directory, token store, attempt limits, the launcher's counts of model reloads and
+    of errors Triton answered for verify without it, and switches; a configured keyring file replaces any
+    inherited keyring, and the configured token store (or none) any inherited one."""
     environment = dict(base)
     if config.keyring_file is not None:
         environment.pop(KEYRING_ENV, None)
         environment[KEYRING_FILE_ENV] = str(config.keyring_file.resolve())
     environment[STATE_DIR_ENV] = str(state_dir.resolve())
     environment[HEALS_FILE_ENV] = str(heals_file.resolve())
+    environment[UNANSWERED_FILE_ENV] = str(unanswered_file.resolve())
     for name, value in ((TOKEN_STORE_ENV, config.token_store), (TOKEN_STORE_CA_FILE_ENV, config.token_store_ca_file)):
         environment.pop(name, None)
         if value is not None:

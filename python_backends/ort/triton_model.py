@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import triton_python_backend_utils as pb_utils
 
+from python_backends.ort.arena_trim import IdleArenaTrim, probe_inputs
 from python_backends.ort.batching import Arrays, execute_batched
 from python_backends.ort.model_config import TensorSpec, model_file, parse_model_config
 from python_backends.ort.session import CUDA_PROVIDER, open_session
@@ -31,10 +32,18 @@ class TritonPythonModel:
             pb_utils.Logger.log_warn(f"{placement}: ONNX Runtime could not use CUDA, running on the CPU")
         else:
             pb_utils.Logger.log_info(placement)
+        self._trim = IdleArenaTrim(
+            lambda feeds, options: self._session.run(None, feeds, options), probe_inputs(self._config),
+            lambda error: pb_utils.Logger.log_warn(f"{args['model_instance_name']}: arena trim failed: {error}"))
 
     def execute(self, requests: list) -> list:
         inputs = [_request_inputs(request, self._config.inputs) for request in requests]
-        return [response(result) for result in execute_batched(inputs, self._config, self._run)]
+        responses = [response(result) for result in execute_batched(inputs, self._config, self._run)]
+        self._trim.ran()
+        return responses
+
+    def finalize(self) -> None:
+        self._trim.close()
 
     def _run(self, feeds: Arrays) -> Arrays:
         names = self._config.output_names

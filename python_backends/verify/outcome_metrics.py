@@ -11,11 +11,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from python_backends.decision.reasons import Reason, Verdict
+from python_backends.verify.unanswered_errors import UNANSWERED
 
 DECISIONS = "facegate_verify_decisions_total"
 REASONS = "facegate_verify_reasons_total"
 ERRORS = "facegate_verify_errors_total"
-ERROR_KINDS = ("invalid_request", "inference_failed", "internal")
+ERROR_KINDS = ("invalid_request", "inference_failed", "internal", UNANSWERED)
 
 # (name, description) -> a counter family: pb_utils.MetricFamily in Triton, a fake in unit tests.
 CounterFamilyFactory = Callable[[str, str], Any]
@@ -43,5 +44,5 @@ class OutcomeMetrics:
         for reason in reasons:
             self._reasons[reason.value].increment(1)
 
-    def failed(self, kind: str) -> None:
-        self._errors[kind].increment(1)
+    def failed(self, kind: str, count: int = 1) -> None:
+        self._errors[kind].increment(count)

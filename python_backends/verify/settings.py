@@ -27,6 +27,7 @@ ALLOW_REQUESTED_ACTIONS_ENV = "FACEGATE_ALLOW_REQUESTED_ACTIONS"
 ALLOW_EMBEDDINGS_ENV = "FACEGATE_ALLOW_EMBEDDINGS"
 DECISION_ONLY_ENV = "FACEGATE_DECISION_ONLY"
 HEALS_FILE_ENV = "FACEGATE_HEALS_FILE"
+UNANSWERED_FILE_ENV = "FACEGATE_UNANSWERED_FILE"
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"", "0", "false", "no", "off"}
 
 
@@ -48,6 +49,8 @@ class ServiceSettings:
     """verify answers the decision and reason codes only: no scores, no evidence."""
     heals_file: Path | None = None
     """The launcher's count of model reloads per model (facegate/server/watchdog.py); None without the launcher."""
+    unanswered_file: Path | None = None
+    """The launcher's count of errors Triton answered for verify without it (unanswered_errors.py)."""
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] = os.environ) -> ServiceSettings:
@@ -68,7 +71,7 @@ class ServiceSettings:
                                 f"whole numbers)") from None
         return cls(keyring, token_store, attempts, _flag(environ, ALLOW_REQUESTED_ACTIONS_ENV),
                    _flag(environ, ALLOW_EMBEDDINGS_ENV), _flag(environ, DECISION_ONLY_ENV),
-                   _path(environ, HEALS_FILE_ENV))
+                   _path(environ, HEALS_FILE_ENV), _path(environ, UNANSWERED_FILE_ENV))
 
 
 def _path(environ: Mapping[str, str], name: str) -> Path | None:

@@ -29,6 +29,7 @@ from python_backends.verify.response import result_document
 from python_backends.verify.settings import ServiceSettings
 from python_backends.verify.triton_ensembles import TritonEnsembles
 from python_backends.verify.triton_io import bytes_input, counter_family, gauge_family, json_output, one_input
+from python_backends.verify.unanswered_errors import UNANSWERED, UnansweredFile, UnansweredPublisher
 from python_backends.video.clip_frames import ClipFrames
 from python_backends.video.decoders import choose_decoder
 
@@ -49,10 +50,15 @@ class VerifyModel:
         self._metrics = OutcomeMetrics(counter_family)
         self._attempt_metrics = AttemptMetrics(counter_family)
         self._reloads = ReloadGauge(settings.heals_file, gauge_family) if settings.heals_file else None
+        self._unanswered = UnansweredPublisher(
+            UnansweredFile(settings.unanswered_file), lambda count: self._metrics.failed(UNANSWERED, count),
+        ) if settings.unanswered_file else None
 
     def finalize(self) -> None:
         if self._reloads is not None:
             self._reloads.close()
+        if self._unanswered is not None:
+            self._unanswered.close()
 
     async def execute(self, requests: list) -> list:
         return list(await asyncio.gather(*(self._respond(request) for request in requests)))

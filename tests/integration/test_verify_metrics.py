@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import time
 import urllib.request
 from collections import Counter
 
@@ -15,6 +18,7 @@ from python_backends.decision.reasons import Reason, Verdict
 from python_backends.verify.outcome_metrics import DECISIONS, ERROR_KINDS, ERRORS, REASONS
 from tests.integration.small_clip import screened_clip, small_clip
 from tests.integration.test_challenge import bytes_input
+from tests.integration.test_crash_privacy import _stub_pid, _wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -65,3 +69,44 @@ def test_counters_move_by_exactly_what_verify_answered(triton_server):
     assert +moved == expected
     assert {(REASONS, "TOKEN_FORGED"), (REASONS, "IMAGE_TOO_LARGE")} <= set(expected)
     assert "metrics-" not in text  # counts only: no request ids, nothing about the person
+
+
+def test_errors_triton_answers_for_a_dead_verify_process_count_as_unanswered(triton_server):
+    """Triton answers for a killed verify process itself (INTERNAL "Stub process ... is not healthy"); the
+    launcher hands its count to verify's error counter. verify's own answers are not counted twice. Once the
+    watchdog unloads verify to reload it, Triton answers NOT_FOUND, which no server series counts (the
+    model has none while it is not loaded; readiness is false then): those are sent no more."""
+    watchdog, heals_before = triton_server.watchdog, len(triton_server.watchdog.heals)
+    _, before = scrape(triton_server.metrics_url)
+    photo, frames = small_clip()
+    invalid = [bytes_input("ID_PHOTO", [photo]), bytes_input("FRAMES", frames),
+               bytes_input("TOKEN", [b"v1.a.b.c"]), bytes_input("OPTIONS", [b"{not json"])]
+    answers = Counter()
+    with grpcclient.InferenceServerClient(triton_server.grpc_url) as raw:
+        for kill in range(3):  # the watchdog may unload verify before the dead process was asked: kill again
+            os.kill(_stub_pid(triton_server.pid, "verify_0_1")[0], signal.SIGKILL)
+            time.sleep(0.1)
+            while sum(answers.values()) < 20 * (kill + 1):
+                with pytest.raises(InferenceServerException) as refused:
+                    raw.infer("verify", invalid)
+                message = str(refused.value)
+                kind = ("unanswered" if "is not healthy" in message else "invalid_request" if "not valid JSON" in message
+                        else "not_loaded" if "unknown model" in message else message)
+                answers[kind] += 1
+                if kind == "not_loaded":
+                    break
+            _wait_until(lambda: len(watchdog.heals) > heals_before + kill, 60)
+            if answers["unanswered"]:
+                break
+    print(f"answers while verify_0_1 was dead ({kill + 1} kills): {dict(answers)}")
+    assert answers["unanswered"] >= 1 and set(answers) <= {"unanswered", "invalid_request", "not_loaded"}
+    expected = Counter({(ERRORS, kind): count for kind, count in answers.items() if kind != "not_loaded"})
+
+    def moved() -> Counter:
+        _, after = scrape(triton_server.metrics_url)
+        return +Counter({series: after[series] - before[series] for series in after if series[0] == ERRORS})
+
+    deadline = time.monotonic() + 10  # the launcher scrapes each second, verify polls each second
+    while moved() != expected and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert moved() == expected

@@ -3,7 +3,7 @@ from collections import Counter
 import pytest
 
 from python_backends.decision.reasons import Reason, Verdict
-from python_backends.verify.outcome_metrics import DECISIONS, ERRORS, REASONS, OutcomeMetrics
+from python_backends.verify.outcome_metrics import DECISIONS, ERROR_KINDS, ERRORS, REASONS, OutcomeMetrics
 
 
 class _Metric:
@@ -37,7 +37,7 @@ def metrics(counts) -> OutcomeMetrics:
 
 
 def test_every_decision_reason_and_error_kind_starts_at_zero(counts, metrics):
-    assert len(counts) == len(Verdict) + len(Reason) + 3 and not any(counts.values())
+    assert len(counts) == len(Verdict) + len(Reason) + len(ERROR_KINDS) and not any(counts.values())
 
 
 def test_a_decision_counts_once_and_each_of_its_reasons_once(counts, metrics):
