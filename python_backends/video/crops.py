@@ -15,7 +15,7 @@ from PIL import Image
 
 from python_backends.imaging.input_spec import ModelInputSpec
 from python_backends.liveness.placement import LivenessCrops, face_placements
-from python_backends.liveness.sharpness import face_sharpness
+from python_backends.liveness.sharpness import GREY_WEIGHTS, laplacian_variance
 
 
 def normalised(crops: np.ndarray, spec: ModelInputSpec) -> np.ndarray:
@@ -29,13 +29,11 @@ def normalised(crops: np.ndarray, spec: ModelInputSpec) -> np.ndarray:
     return out
 
 
-def _cut(frames: Sequence[np.ndarray], matrices: Sequence[np.ndarray], spec: ModelInputSpec) -> np.ndarray:
-    """Each frame warped by its crop -> frame matrix into `spec`'s normalised input (bilinear, black outside)."""
-    size = spec.input_size
-    cut = np.stack([np.asarray(Image.fromarray(np.ascontiguousarray(frame)).transform(
+def _cut(frames: Sequence[np.ndarray], matrices: Sequence[np.ndarray], size: int) -> np.ndarray:
+    """RGB uint8 crops [n, size, size, 3]: each frame warped by its crop -> frame matrix (bilinear, black outside)."""
+    return np.stack([np.asarray(Image.fromarray(np.ascontiguousarray(frame)).transform(
         (size, size), Image.Transform.AFFINE, data=tuple(float(v) for v in matrix.ravel()),
         resample=Image.Resampling.BILINEAR)) for frame, matrix in zip(frames, matrices)])
-    return normalised(cut, spec)
 
 
 def landmarker_inputs(frames: Sequence[np.ndarray], boxes: np.ndarray, landmarks: np.ndarray,
@@ -43,8 +41,8 @@ def landmarker_inputs(frames: Sequence[np.ndarray], boxes: np.ndarray, landmarks
     """RGB frames + one face each (boxes [n, 4], landmarks [n, 5, 2]; n >= 1) -> (the landmarker's
     input [n, 3, S, S], CROP_META [n, 6]), as liveness_preprocess makes them."""
     placements = face_placements(boxes, landmarks, crops)
-    return (_cut(frames, [placement.landmarker_matrix for placement in placements], crops.landmarker),
-            np.stack([placement.crop_meta for placement in placements]))
+    cut = _cut(frames, [placement.landmarker_matrix for placement in placements], crops.landmarker.input_size)
+    return (normalised(cut, crops.landmarker), np.stack([placement.crop_meta for placement in placements]))
 
 
 def antispoof_sharpness(frames: Sequence[np.ndarray], boxes: np.ndarray, landmarks: np.ndarray,
@@ -52,5 +50,6 @@ def antispoof_sharpness(frames: Sequence[np.ndarray], boxes: np.ndarray, landmar
     """liveness_preprocess's SHARPNESS [n] of one face per RGB frame: the Laplacian variance of the
     anti-spoofing crop (the scale DecisionConfig's min_frame_sharpness and spoof_min_sharpness use)."""
     placements = face_placements(boxes, landmarks, crops)
-    inputs = _cut(frames, [placement.antispoof_matrix for placement in placements], crops.antispoof)
-    return face_sharpness(inputs, crops.antispoof)[:, 0]
+    cut = _cut(frames, [placement.antispoof_matrix for placement in placements], crops.antispoof.input_size)
+    return laplacian_variance(np.tensordot(cut.astype(np.float32), np.asarray(GREY_WEIGHTS["RGB"], np.float32),
+                                           axes=([3], [0])))
