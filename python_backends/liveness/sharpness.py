@@ -12,14 +12,19 @@ import numpy as np
 
 from python_backends.imaging.input_spec import ModelInputSpec
 
-_GREY = {"RGB": (0.299, 0.587, 0.114), "BGR": (0.114, 0.587, 0.299)}
+GREY_WEIGHTS = {"RGB": (0.299, 0.587, 0.114), "BGR": (0.114, 0.587, 0.299)}
+
+
+def laplacian_variance(grey: np.ndarray) -> np.ndarray:
+    """Grey images [N, H, W] (0..255) -> the variance of each one's 4-neighbour Laplacian [N]."""
+    laplacian = (grey[:, :-2, 1:-1] + grey[:, 2:, 1:-1] + grey[:, 1:-1, :-2] + grey[:, 1:-1, 2:]
+                 - 4.0 * grey[:, 1:-1, 1:-1])
+    return laplacian.reshape(len(grey), -1).var(axis=1)
 
 
 def face_sharpness(crops: np.ndarray, spec: ModelInputSpec) -> np.ndarray:
     """Normalised model inputs [N, 3, S, S] (as `spec` made them) -> SHARPNESS [N, 1] float32."""
     crops = np.asarray(crops, dtype=np.float32)
     pixels = crops * np.asarray(spec.std, np.float32)[:, None, None] + np.asarray(spec.mean, np.float32)[:, None, None]
-    grey = np.tensordot(pixels, np.asarray(_GREY[spec.channel_order], np.float32), axes=([1], [0]))
-    laplacian = (grey[:, :-2, 1:-1] + grey[:, 2:, 1:-1] + grey[:, 1:-1, :-2] + grey[:, 1:-1, 2:]
-                 - 4.0 * grey[:, 1:-1, 1:-1])
-    return laplacian.reshape(len(crops), -1).var(axis=1, keepdims=True).astype(np.float32)
+    grey = np.tensordot(pixels, np.asarray(GREY_WEIGHTS[spec.channel_order], np.float32), axes=([1], [0]))
+    return laplacian_variance(grey)[:, None].astype(np.float32)

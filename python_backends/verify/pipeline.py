@@ -8,6 +8,8 @@
 3. the cheap signals (landmarks -> eyes, pose; sharpness) of the largest face of every frame with a
    face and of the ID face, the ID face's embedding and the embeddings of an even sample of the
    single-face frames (frame_selection; the identity check): four concurrent calls;
+   a VIDEO's chosen frames come with their faces and signals (screening measured them): steps 2
+   and 3 then call `detect` and `face_signals` on the ID photo only;
 4. anti-spoofing of the most frontal frames (frame_selection, from the signals) and the embeddings
    of those not in the sample yet (matched against the ID face): two concurrent calls;
 5. the decision layer's `assess`;
@@ -35,7 +37,7 @@ from python_backends.decision import (
     screen,
     screen_faces,
 )
-from python_backends.verify.ensembles import Ensembles, Faces, InferenceFailed
+from python_backends.verify.ensembles import Ensembles, Faces, FaceSignals, InferenceFailed
 from python_backends.verify.frame_selection import frontal_frames, spread_sample
 from python_backends.verify.image_facts import image_facts
 from python_backends.video import VideoProblem
@@ -115,7 +117,7 @@ class Verification:
             outcome = Outcome(decision)
         else:
             try:
-                outcome = await self._infer(redeemed, inputs, watch)
+                outcome = await self._infer(redeemed, inputs, watch, clip)
             except InferenceFailed as failure:
                 if not failure.bad_image:
                     raise
@@ -125,10 +127,12 @@ class Verification:
         outcome.timings_ms, outcome.clip = watch.total(), clip
         return outcome
 
-    async def _infer(self, challenge: Challenge, inputs: VerifyInputs, watch: _Stopwatch) -> Outcome:
+    async def _infer(self, challenge: Challenge, inputs: VerifyInputs, watch: _Stopwatch,
+                     clip: ChosenFrames | None) -> Outcome:
+        """`clip`: the chosen frames of a VIDEO (inputs.frames), with their faces and signals."""
         config, ensembles = self._config, self._ensembles
         (id_faces,), frame_faces = await asyncio.gather(ensembles.detect([inputs.id_photo]),
-                                                        ensembles.detect(inputs.frames))
+                                                        self._detect_frames(inputs.frames, clip))
         watch.lap("detect")
         id_count = id_face_count(id_faces, config)
         decision = screen_faces(id_count, [faces.count for faces in frame_faces], config)
@@ -141,7 +145,7 @@ class Verification:
         id_box, id_landmarks = id_faces.boxes[main:main + 1], id_faces.landmarks[main:main + 1]
         sample = [single[k] for k in spread_sample(len(single), config.identity_frames)]
         frame_signals, (id_signals,), id_embedding, sample_embeddings = await asyncio.gather(
-            ensembles.signals([inputs.frames[i] for i in faced], *_largest_faces([frame_faces[i] for i in faced])),
+            self._frame_signals(inputs.frames, frame_faces, faced, clip),
             ensembles.signals([inputs.id_photo], id_box, id_landmarks),
             ensembles.embed([inputs.id_photo], id_landmarks),
             self._embed(inputs.frames, frame_faces, sample),
@@ -168,6 +172,16 @@ class Verification:
         decision = assess(challenge, id_photo, frames, config)
         watch.lap("decide")
         return Outcome(decision, Embeddings(id_embedding[0], live_reference))
+
+    async def _detect_frames(self, frames: tuple[bytes, ...], clip: ChosenFrames | None) -> list[Faces]:
+        return list(clip.faces) if clip is not None else await self._ensembles.detect(frames)
+
+    async def _frame_signals(self, frames: tuple[bytes, ...], faces: list[Faces], faced: list[int],
+                             clip: ChosenFrames | None) -> list[FaceSignals]:
+        """The largest face's signals of each of the `faced` frames."""
+        if clip is not None:
+            return [clip.signals[i] for i in faced]
+        return await self._ensembles.signals([frames[i] for i in faced], *_largest_faces([faces[i] for i in faced]))
 
     async def _embed(self, frames: tuple[bytes, ...], faces: list[Faces], chosen: list[int]) -> np.ndarray:
         """Embeddings of the single face of each chosen frame (no call for none)."""

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from python_backends.decision import DecisionConfig
-from python_backends.verify.ensembles import SignalEnsembles
+from python_backends.verify.ensembles import Faces, FaceSignals, SignalEnsembles
+from python_backends.video.chosen import chosen_measurements
 from python_backends.video.frames import DecodedClip, bmp
 from python_backends.video.probe import ClipInfo, probe
 from python_backends.video.screening import screen_frames
@@ -19,9 +20,12 @@ Decoder = Callable[[bytes, ClipInfo, VideoSettings], DecodedClip]
 
 @dataclass(frozen=True)
 class ChosenFrames:
-    """The chosen frames (BMP, time order) and what the answer reports about the clip."""
+    """The chosen frames (BMP, time order), what screening measured of them (faces; the largest face's
+    signals, None without a face) and what the answer reports about the clip."""
 
     frames: tuple[bytes, ...]
+    faces: tuple[Faces, ...]
+    signals: tuple[FaceSignals | None, ...]
     frame_numbers: tuple[int, ...]  # in the decoded clip
     times_s: tuple[float, ...]
     decoded_frames: int
@@ -46,6 +50,7 @@ class ClipFrames:
         screen = await screen_frames(clip.frames, self._ensembles, settings,
                                      at_frame_rate(self._config, clip.fps, settings.reference_fps))
         chosen = select_frames(screen, clip.fps, self._config, settings.selected_frames, settings.reference_fps)
-        return ChosenFrames(tuple(bmp(clip.frames[i]) for i in chosen), tuple(chosen),
+        faces, signals = await chosen_measurements(clip.frames, chosen, screen, self._ensembles, settings.screen_batch)
+        return ChosenFrames(tuple(bmp(clip.frames[i]) for i in chosen), tuple(faces), tuple(signals), tuple(chosen),
                             tuple(round(float(clip.times_s[i]), 3) for i in chosen), len(clip.frames),
                             round(clip.fps, 2), info.codec, clip.width, clip.height, clip.rotation_deg)

@@ -1,9 +1,9 @@
-"""The landmarker's input crops cut straight from decoded frames (PIL's affine warp), for screening.
+"""The liveness crops cut straight from decoded frames (PIL's affine warp), for a VIDEO's frames.
 
-liveness_preprocess makes the same crop from an encoded image with DALI, together with the
-anti-spoofing crop and the sharpness screening has no use for; for every frame of a clip that decode
-and second warp were most of screening's cost. The crops' placement (face_placements) and
-normalisation are the frame path's, so the landmarker sees the same face square.
+liveness_preprocess makes the same crops from an encoded image with DALI; for every frame of a clip
+that decode was most of screening's cost. The crops' placement (face_placements) and normalisation
+are the frame path's, so the landmarker sees the same face square, and the anti-spoofing crop's
+sharpness is the one the decision's blur gates were calibrated on.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from PIL import Image
 
 from python_backends.imaging.input_spec import ModelInputSpec
 from python_backends.liveness.placement import LivenessCrops, face_placements
+from python_backends.liveness.sharpness import GREY_WEIGHTS, laplacian_variance
 
 
 def normalised(crops: np.ndarray, spec: ModelInputSpec) -> np.ndarray:
@@ -28,13 +29,27 @@ def normalised(crops: np.ndarray, spec: ModelInputSpec) -> np.ndarray:
     return out
 
 
+def _cut(frames: Sequence[np.ndarray], matrices: Sequence[np.ndarray], size: int) -> np.ndarray:
+    """RGB uint8 crops [n, size, size, 3]: each frame warped by its crop -> frame matrix (bilinear, black outside)."""
+    return np.stack([np.asarray(Image.fromarray(np.ascontiguousarray(frame)).transform(
+        (size, size), Image.Transform.AFFINE, data=tuple(float(v) for v in matrix.ravel()),
+        resample=Image.Resampling.BILINEAR)) for frame, matrix in zip(frames, matrices)])
+
+
 def landmarker_inputs(frames: Sequence[np.ndarray], boxes: np.ndarray, landmarks: np.ndarray,
                       crops: LivenessCrops) -> tuple[np.ndarray, np.ndarray]:
     """RGB frames + one face each (boxes [n, 4], landmarks [n, 5, 2]; n >= 1) -> (the landmarker's
-    input [n, 3, S, S], CROP_META [n, 6]), as liveness_preprocess makes them (bilinear, black outside)."""
+    input [n, 3, S, S], CROP_META [n, 6]), as liveness_preprocess makes them."""
     placements = face_placements(boxes, landmarks, crops)
-    size = crops.landmarker.input_size
-    cut = np.stack([np.asarray(Image.fromarray(np.ascontiguousarray(frame)).transform(
-        (size, size), Image.Transform.AFFINE, data=tuple(float(v) for v in placement.landmarker_matrix.ravel()),
-        resample=Image.Resampling.BILINEAR)) for frame, placement in zip(frames, placements)])
-    return normalised(cut, crops.landmarker), np.stack([placement.crop_meta for placement in placements])
+    cut = _cut(frames, [placement.landmarker_matrix for placement in placements], crops.landmarker.input_size)
+    return (normalised(cut, crops.landmarker), np.stack([placement.crop_meta for placement in placements]))
+
+
+def antispoof_sharpness(frames: Sequence[np.ndarray], boxes: np.ndarray, landmarks: np.ndarray,
+                        crops: LivenessCrops) -> np.ndarray:
+    """liveness_preprocess's SHARPNESS [n] of one face per RGB frame: the Laplacian variance of the
+    anti-spoofing crop (the scale DecisionConfig's min_frame_sharpness and spoof_min_sharpness use)."""
+    placements = face_placements(boxes, landmarks, crops)
+    cut = _cut(frames, [placement.antispoof_matrix for placement in placements], crops.antispoof.input_size)
+    return laplacian_variance(np.tensordot(cut.astype(np.float32), np.asarray(GREY_WEIGHTS["RGB"], np.float32),
+                                           axes=([3], [0])))

@@ -12,7 +12,7 @@ and each turn's edges are measured at the full frame rate.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from PIL import Image
@@ -21,7 +21,7 @@ from python_backends.decision import DecisionConfig
 from python_backends.imaging.input_spec import DETECTOR_INPUT
 from python_backends.liveness.placement import LivenessCrops
 from python_backends.liveness.sharpness import face_sharpness
-from python_backends.verify.ensembles import Faces, SignalEnsembles
+from python_backends.verify.ensembles import CropSignals, Faces, SignalEnsembles
 from python_backends.video.crops import landmarker_inputs
 from python_backends.video.frames import bmp
 from python_backends.video.settings import VideoSettings
@@ -35,13 +35,16 @@ SCREEN_CROPS = LivenessCrops()
 class FrameScreen:
     """Per decoded frame; NaN where no face was tracked or the landmarker did not run.
     faces: the count in the nearest detected frame. sharpness: of the landmarker crop (it ranks the
-    clip's frames; the frame path measures the decision's own on the chosen ones)."""
+    clip's frames; the decision's own is measured on the chosen ones). detections and signals: the
+    detector's and the landmarker's own results by frame number, for the chosen frames (chosen.py)."""
 
     faces: np.ndarray
     eye_opening: np.ndarray  # mean of both eyes
     yaw_deg: np.ndarray
     pitch_deg: np.ndarray
     sharpness: np.ndarray
+    detections: dict[int, Faces] = field(default_factory=dict)
+    signals: dict[int, CropSignals] = field(default_factory=dict)
 
     @property
     def single_face(self) -> np.ndarray:
@@ -123,7 +126,7 @@ async def screen_frames(frames: Sequence[np.ndarray], ensembles: SignalEnsembles
     found = [faces for part in chunks(picked, batch)
              for faces in await detect_scaled([frames[i] for i in part], ensembles, DETECTOR_INPUT.input_size)]
     faces, boxes, points = track_faces(dict(zip(picked, found)), count)
-    screen = FrameScreen(faces, *(np.full(count, np.nan) for _ in range(4)))
+    screen = FrameScreen(faces, *(np.full(count, np.nan) for _ in range(4)), detections=dict(zip(picked, found)))
     tracked = np.flatnonzero(np.isfinite(boxes[:, 0]))
     landmarked = np.zeros(count, dtype=bool)
     todo = sparse_frames(tracked, settings.landmark_every) if len(tracked) else tracked
@@ -132,6 +135,7 @@ async def screen_frames(frames: Sequence[np.ndarray], ensembles: SignalEnsembles
         for part in chunks(todo, batch):
             crops, crop_meta = landmarker_inputs([frames[i] for i in part], boxes[part], points[part], SCREEN_CROPS)
             signals = await ensembles.crop_signals(crops, crop_meta)
+            screen.signals.update(zip(part.tolist(), signals))
             screen.eye_opening[part] = [np.mean(face.eye_opening) for face in signals]
             screen.yaw_deg[part] = [face.yaw_deg for face in signals]
             screen.pitch_deg[part] = [face.pitch_deg for face in signals]

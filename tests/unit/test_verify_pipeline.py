@@ -2,6 +2,7 @@
 
 import asyncio
 import base64
+import dataclasses
 
 import numpy as np
 import pytest
@@ -147,8 +148,8 @@ def test_a_failed_bound_attempt_is_counted_and_a_request_error_is_not(tmp_path):
 
 
 class StandInClips:
-    """A VIDEO upload at the seam: the clip source answers FRAMES as its chosen frames (the real one:
-    tests/integration/test_verify_video.py)."""
+    """A VIDEO upload at the seam: the clip source answers FRAMES as its chosen frames, with the faces
+    and signals FakeEnsembles would find in them (the real one: tests/integration/test_verify_video.py)."""
 
     def __init__(self, problem: Reason | None = None):
         self.problem, self.asked = problem, 0
@@ -157,15 +158,35 @@ class StandInClips:
         self.asked += 1
         if self.problem:
             raise VideoProblem(self.problem, "refused")
-        return ChosenFrames(FRAMES, tuple(range(0, 3 * len(FRAMES), 3)), (0.0,) * len(FRAMES), 3 * len(FRAMES),
-                            30.0, "h264", 640, 360, 0)
+        measured = FakeEnsembles()
+        faces, signals = await measured.detect(FRAMES), await measured.signals(FRAMES, None, None)
+        return ChosenFrames(FRAMES, tuple(faces), tuple(signals), tuple(range(0, 3 * len(FRAMES), 3)),
+                            (0.0,) * len(FRAMES), 3 * len(FRAMES), 30.0, "h264", 640, 360, 0)
 
 
-def test_the_chosen_frames_run_the_frame_path(tmp_path):
-    outcome = run(FakeEnsembles(), tmp_path, frames=(), clips=StandInClips(), video=b"clip")
+def test_the_chosen_frames_run_the_frame_path_on_what_screening_measured(tmp_path):
+    ensembles = FakeEnsembles()
+    outcome = run(ensembles, tmp_path, frames=(), clips=StandInClips(), video=b"clip")
     assert outcome.decision.verdict is Verdict.ACCEPT, outcome.decision.reasons
     assert outcome.clip is not None and outcome.clip.decoded_frames == 3 * len(FRAMES)
     assert "video" in outcome.timings_ms
+    config = DecisionConfig()
+    assert ("detect", 1) in ensembles.calls and ("signals", 1) in ensembles.calls  # the ID photo's
+    assert not [call for call in ensembles.calls if call[0] in ("detect", "signals") and call[1] > 1]
+    assert ("spoof", config.spoof_frames) in ensembles.calls
+
+
+def test_a_second_face_screening_found_in_a_chosen_frame_still_rejects(tmp_path):
+    chosen = asyncio.run(StandInClips().choose(b"clip"))
+    two = Faces(np.array([[0, 0, 100, 120], [200, 0, 290, 110]], float), np.zeros((2, 5, 2)))
+    with_two = dataclasses.replace(chosen, faces=chosen.faces[:3] + (two,) + chosen.faces[4:])
+
+    class TwoFaces(StandInClips):
+        async def choose(self, video: bytes) -> ChosenFrames:
+            return with_two
+
+    decision = run(FakeEnsembles(), tmp_path, frames=(), clips=TwoFaces(), video=b"clip").decision
+    assert (decision.verdict, decision.reasons) == (Verdict.REJECT, (Reason.MULTIPLE_FACES,))
 
 
 def test_a_refused_clip_answers_its_reason_only(tmp_path):

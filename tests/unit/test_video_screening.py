@@ -130,3 +130,4 @@ def test_screening_detects_at_the_detector_size_and_refines_around_the_blink():
     measured = np.isfinite(result.eye_opening)
     assert measured.sum() == len(fake.landmarked) and result.eye_opening[13] == pytest.approx(0.05)
     assert np.allclose(result.yaw_deg[measured], 1.0) and np.isfinite(result.sharpness[measured]).all()
+    assert sorted(result.signals) == sorted(fake.landmarked) and sorted(result.detections) == [*range(0, 30, 3), 29]
