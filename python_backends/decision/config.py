@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from python_backends.image_limits import MAX_IMAGE_PIXELS, MIN_IMAGE_SIDE_PX
+
 
 @dataclass(frozen=True)
 class DecisionConfig:
@@ -16,8 +18,8 @@ class DecisionConfig:
     min_frames: int = 8
     max_frames: int = 64
     max_image_bytes: int = 8 * 1024 * 1024
-    max_image_pixels: int = 24_000_000  # a small PNG can declare a huge canvas
-    min_image_side_px: int = 16  # the decoders' own minimum (DecodeSettings.min_side): below, IMAGE_TOO_SMALL
+    max_image_pixels: int = MAX_IMAGE_PIXELS  # python_backends/image_limits.py, shared with the decoders
+    min_image_side_px: int = MIN_IMAGE_SIDE_PX
     # Decoded pixels of all the request's images together (header sizes), the bound on what one
     # verification makes the pre-processing models hold: 64 Full-HD frames and a 12-Mpx ID photo.
     # Each pre-processing step decodes the images it gets once: RGB, 3 bytes a pixel.

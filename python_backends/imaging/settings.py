@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from python_backends.config_parameters import model_parameters
+from python_backends.image_limits import MAX_IMAGE_PIXELS, MIN_IMAGE_SIDE_PX
 from python_backends.imaging.errors import ImageProblem
 from python_backends.imaging.header import ImageHeader
 
@@ -23,10 +24,9 @@ class DecodeSettings:
     max_batch_size: int = 64
     num_threads: int = 2
     device_id: int | None = None
-    # The guard for any caller of the pre-processing models; verify refuses images above its own, lower
-    # DecisionConfig.max_image_pixels first (tests/unit/test_model_configs.py keeps the two in that order).
-    max_pixels: int = 40_000_000
-    min_side: int = 16
+    # The guard for any caller of the pre-processing models (verify checks the same limits from the headers first).
+    max_pixels: int = MAX_IMAGE_PIXELS
+    min_side: int = MIN_IMAGE_SIDE_PX
 
     @property
     def decoder(self) -> str:
