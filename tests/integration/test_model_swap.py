@@ -79,13 +79,10 @@ def swapped_repository(tmp_path_factory) -> Path:
     _swapped_embedder(MODEL_REPOSITORY / "face_embedder/1/model.onnx", repo / "face_embedder/1/model.onnx")
     _edit(repo / "face_embedder/config.pbtxt", {r"dims: \[ 3, 112, 112 \]": f"dims: [ 3, {SIZE}, {SIZE} ]",
                                                 r"dims: \[ 192 \]": f"dims: [ {DIM} ]"})
-    _edit(repo / "embed_preprocess/config.pbtxt", {
-        r"dims: \[ 3, 112, 112 \]": f"dims: [ 3, {SIZE}, {SIZE} ]",
-        r'"input_size" value: \{ string_value: "112" \}': f'"input_size" value: {{ string_value: "{SIZE}" }}',
-        r'"channel_order" value: \{ string_value: "RGB" \}': '"channel_order" value: { string_value: "BGR" }',
-        r'"mean" value: \{ string_value: "[0-9.,]+" \}': '"mean" value: { string_value: "0,0,0" }',
-        r'"std" value: \{ string_value: "[0-9.,]+" \}': '"std" value: { string_value: "255,255,255" }',
-    })
+    _edit(repo / "embed_preprocess/config.pbtxt", {r"dims: \[ 3, 112, 112 \]": f"dims: [ 3, {SIZE}, {SIZE} ]"})
+    with (repo / "embed_preprocess/config.pbtxt").open("a") as config:
+        for key, value in {"input_size": SIZE, "channel_order": "BGR", "mean": "0,0,0", "std": "255,255,255"}.items():
+            config.write(f'parameters {{ key: "{key}" value: {{ string_value: "{value}" }} }}\n')
     return repo
 
 

@@ -1,8 +1,8 @@
 """Every model_repository/*/config.pbtxt against the Python definitions and the client's limits.
 
 Each Python model's parameters are read by the same function its adapter calls (strict: a misspelt
-key fails here as it fails the load), and any value a config repeats must equal its Python default,
-so a setting has one source however many files name it.
+key fails here as it fails the load). The committed configs override no Python default, so each
+setting has one source; the shapes and batch sizes Triton itself needs are checked against Python.
 """
 
 import json
