@@ -7,14 +7,13 @@ import triton_python_backend_utils as pb_utils
 
 from python_backends.alignment.embed_preprocess import EmbedPreprocessor, landmarks_batch, preprocess_settings
 from python_backends.imaging.requests import run_requests
+from python_backends.imaging.triton_loading import load_preprocessor
 from python_backends.triton_responses import response
 
 
 class TritonPythonModel:
     def initialize(self, args: dict[str, str]) -> None:
-        spec, settings = preprocess_settings(args)
-        pb_utils.Logger.log_info(f"{args['model_instance_name']}: {settings.decoder}")
-        self._preprocessor = EmbedPreprocessor(spec, settings)
+        self._preprocessor = load_preprocessor(args, preprocess_settings, EmbedPreprocessor)
 
     def execute(self, requests: list) -> list:
         return [response(result, ("EMB_INPUT",)) for result in run_requests(requests, self._samples,

@@ -6,6 +6,7 @@ import triton_python_backend_utils as pb_utils
 
 from python_backends.detection.preprocess import DetectPreprocessor, preprocess_settings
 from python_backends.imaging.requests import run_requests
+from python_backends.imaging.triton_loading import load_preprocessor
 from python_backends.triton_responses import response
 
 _OUTPUTS = ("DET_INPUT", "DET_META")
@@ -13,9 +14,7 @@ _OUTPUTS = ("DET_INPUT", "DET_META")
 
 class TritonPythonModel:
     def initialize(self, args: dict[str, str]) -> None:
-        spec, settings = preprocess_settings(args)
-        pb_utils.Logger.log_info(f"{args['model_instance_name']}: {settings.decoder}")
-        self._preprocessor = DetectPreprocessor(spec, settings)
+        self._preprocessor = load_preprocessor(args, preprocess_settings, DetectPreprocessor)
 
     def execute(self, requests: list) -> list:
         return [response(result, _OUTPUTS) for result in run_requests(requests, _images, self._preprocessor.run)]

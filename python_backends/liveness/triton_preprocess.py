@@ -6,6 +6,7 @@ import numpy as np
 import triton_python_backend_utils as pb_utils
 
 from python_backends.imaging.requests import run_requests
+from python_backends.imaging.triton_loading import load_preprocessor
 from python_backends.liveness.placement import FacePlacement, face_placements
 from python_backends.liveness.preprocess import LivenessPreprocessor, preprocess_settings
 from python_backends.liveness.sharpness import face_sharpness
@@ -16,9 +17,7 @@ _OUTPUTS = ("LMK_INPUT", "SPOOF_INPUT", "CROP_META", "SHARPNESS")
 
 class TritonPythonModel:
     def initialize(self, args: dict[str, str]) -> None:
-        crops, settings = preprocess_settings(args)
-        pb_utils.Logger.log_info(f"{args['model_instance_name']}: {settings.decoder}")
-        self._preprocessor = LivenessPreprocessor(crops, settings)
+        self._preprocessor = load_preprocessor(args, preprocess_settings, LivenessPreprocessor)
 
     def execute(self, requests: list) -> list:
         return [response(result, _OUTPUTS) for result in run_requests(requests, self._samples, self._run)]
