@@ -14,12 +14,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from facegate.server.poller import Poller
 from facegate.server.process_group import live_members
 from facegate.server.readiness import HttpProbe
 
@@ -89,49 +89,38 @@ class HealCounts:
         partial.replace(self.path)
 
 
-class Watchdog:
+class Watchdog(Poller):
     """A thread that reloads every model one of whose stubs died, until `stop()` or the server exits."""
 
     def __init__(self, server: subprocess.Popen, control: ModelControl, on_heal: Callable[[Heal], None],
                  poll_s: float = POLL_S) -> None:
+        super().__init__("model-watchdog", poll_s)
         self._server = server
         self._control = control
         self._on_heal = on_heal
-        self._poll_s = poll_s
         self._expected = running_instances(server.pid)
         self.heals: list[Heal] = []
         """Every reload tried, in order."""
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._watch, name="model-watchdog", daemon=True)
 
-    def start(self) -> Watchdog:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopped.set()
-        if self._thread.is_alive() and threading.current_thread() is not self._thread:
-            self._thread.join()
-
-    def _watch(self) -> None:
-        while not self._stopped.wait(self._poll_s):
-            running = running_instances(self._server.pid)
-            dead = self._expected - running
-            self._expected |= running  # instances an operator's reload added
-            if not dead:
-                continue
-            try:
-                ready = {state.name for state in self._control.repository_states() if state.state == "READY"}
-            except OSError:
-                continue  # the server is stopping, or busy: look again at the next poll
-            for model in sorted({model_of(instance) for instance in dead}):
-                if self._stopped.is_set() or self._server.poll() is not None:
-                    return
-                if model in ready:
-                    self._heal(model, tuple(sorted(i for i in dead if model_of(i) == model)))
-                # Watched from now on: what runs of it (none when an operator unloaded it).
-                self._expected = {i for i in self._expected if model_of(i) != model} | {
-                    i for i in running_instances(self._server.pid) if model_of(i) == model}
+    def poll(self) -> bool:
+        running = running_instances(self._server.pid)
+        dead = self._expected - running
+        self._expected |= running  # instances an operator's reload added
+        if not dead:
+            return True
+        try:
+            ready = {state.name for state in self._control.repository_states() if state.state == "READY"}
+        except OSError:
+            return True  # the server is stopping, or busy: look again at the next poll
+        for model in sorted({model_of(instance) for instance in dead}):
+            if self._stopped.is_set() or self._server.poll() is not None:
+                return False
+            if model in ready:
+                self._heal(model, tuple(sorted(i for i in dead if model_of(i) == model)))
+            # Watched from now on: what runs of it (none when an operator unloaded it).
+            self._expected = {i for i in self._expected if model_of(i) != model} | {
+                i for i in running_instances(self._server.pid) if model_of(i) == model}
+        return True
 
     def _heal(self, model: str, dead_instances: tuple[str, ...]) -> None:
         started = time.monotonic()
