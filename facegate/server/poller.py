@@ -3,8 +3,11 @@ watchdog and the error watch)."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Self
+
+_LOG = logging.getLogger(__name__)
 
 
 class Poller:
@@ -28,5 +31,8 @@ class Poller:
 
     def _run(self) -> None:
         while not self._stopped.wait(self._poll_s):
-            if not self.poll():
-                return
+            try:
+                if not self.poll():
+                    return
+            except Exception:  # noqa: BLE001 - a watcher that dies heals nothing more: log, look again
+                _LOG.exception("%s: one look failed", self._thread.name)

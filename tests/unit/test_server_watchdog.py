@@ -129,3 +129,20 @@ def test_the_reload_gauge_follows_the_launchers_file(tmp_path):
         assert {m: g.value for m, g in families[0].gauges.items()} == {"verify": 2, "face_detector": 1}
     finally:
         gauge.close()
+
+
+def test_a_look_that_raises_does_not_end_the_watching():
+    from facegate.server.poller import Poller
+
+    class Flaky(Poller):
+        looks = 0
+
+        def poll(self) -> bool:
+            self.looks += 1
+            if self.looks == 1:
+                raise ValueError("a half-read answer")
+            return self.looks < 3
+
+    poller = Flaky("flaky", 0.01).start()
+    poller._thread.join(2)
+    assert poller.looks == 3 and not poller._thread.is_alive()
