@@ -99,13 +99,17 @@ class Watchdog(Poller):
         self._control = control
         self._on_heal = on_heal
         self._expected = running_instances(server.pid)
+        self._last_seen = self._expected
         self.heals: list[Heal] = []
         """Every reload tried, in order."""
 
     def poll(self) -> bool:
         running = running_instances(self._server.pid)
         dead = self._expected - running
-        self._expected |= running  # instances an operator's reload added
+        # Instances an operator's reload added, once seen on two looks in a row: a stub that lives for one
+        # look only (a model being loaded) is no instance whose death needs healing.
+        self._expected |= running & self._last_seen
+        self._last_seen = running
         if not dead:
             return True
         try:

@@ -146,3 +146,20 @@ def test_a_look_that_raises_does_not_end_the_watching():
     poller = Flaky("flaky", 0.01).start()
     poller._thread.join(2)
     assert poller.looks == 3 and not poller._thread.is_alive()
+
+
+def test_a_stub_seen_on_one_look_only_is_no_instance_to_heal():
+    """Loading a model can run a short-lived stub; its exit is no death (the reload would unload the model)."""
+    transient = "(sleep 0.9; exec -a triton_python_backend_stub sh -c 'sleep 0.4; :' a b c d e verify_0_1) &"
+    leader = subprocess.Popen(["bash", "-c", "(exec -a triton_python_backend_stub sh -c 'sleep 60; :' a b c d e "
+                               f"verify_0_0) & {transient} wait"], start_new_session=True)
+    try:
+        time.sleep(0.3)
+        control = _Control()
+        watchdog = Watchdog(leader, control, lambda heal: None, poll_s=0.4).start()  # looks at 0.7, 1.1, 1.5, 1.9: the stub lives 0.9-1.3
+        time.sleep(1.8)
+        watchdog.stop()
+        assert control.reloaded == []
+    finally:
+        kill_group(leader.pid)
+        leader.wait()
