@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 from pathlib import Path
 
 
@@ -26,3 +27,14 @@ def fragments(blob: bytes) -> list[bytes]:
     """Distinctive pieces of an image's bytes, raw and in the textual forms a log might use."""
     middle = blob[len(blob) // 2: len(blob) // 2 + 24]
     return [middle, middle.hex().encode(), base64.b64encode(middle)[:24], repr(middle)[2:30].encode()]
+
+
+# Triton's glog prefix: "I1203 10:32:10.132014 1234 file.cc:473] ". Its microseconds can equal an
+# embedding value printed to 5 decimals ("0.13201" in "10.132014"), so scans drop the prefix
+# (anywhere: lines of two processes can interleave).
+_TRITON_LOG_PREFIX = re.compile(rb"[IWEF]\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ [^ \]]+\] ")
+
+
+def without_log_prefixes(log: bytes) -> bytes:
+    """The log's messages without Triton's timestamp and source prefixes."""
+    return _TRITON_LOG_PREFIX.sub(b"", log)
