@@ -21,9 +21,15 @@ class ParameterError(BackendError, ValueError):
     """A model's config parameters name a key its model does not read, or give a value it cannot use."""
 
 
+RELOAD_GENERATION = "reload_generation"
+"""A parameter no model reads: the launcher changes it in a config override to make Triton reload an
+unchanged model (a load of an identical config does nothing), to give back its shared memory."""
+
+
 def model_parameters(config: Mapping[str, Any]) -> dict[str, str]:
     """The `parameters { key: ..., value: { string_value: ... } }` of a parsed model config."""
-    return {key: value["string_value"] for key, value in config.get("parameters", {}).items()}
+    return {key: value["string_value"] for key, value in config.get("parameters", {}).items()
+            if key != RELOAD_GENERATION}
 
 
 def from_parameters(cls: type[T], params: Mapping[str, str], **fixed) -> T:

@@ -128,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{sorted(set(outcomes))}; server CPU {sampler.total_cpu_s() / args.burst:.1f} s per request")
         peak = {usage.name: usage.peak_rss_mb for usage in sampler.usage()}
         settled, waited = settle(server.pid, warm)
+        for renewal in server.recycler.renewals:
+            print(f"facegate serve, while settling: {renewal.describe()}")
         print(f"private /dev/shm in use (the Python backend's regions, each counted in the RSS of tritonserver and of "
               f"its model process): warmed up {warm_shm:.0f} MB, settled {shm_in_use_mb(server.pid):.0f} MB")
     print(f"\n| process | warmed-up MB | peak MB | settled MB ({waited:.0f} s after) | settled / warmed-up | "

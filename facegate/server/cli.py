@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Sequence
 from urllib.parse import urlsplit
 
-from facegate.server.config import (CARRIER_KEY_HEADER, OPERATOR_KEY_HEADER, ApiKey, Device, ServerConfig, ServerTls,
-                                    ShmIsolation)
+from facegate.server.config import (CARRIER_KEY_HEADER, OPERATOR_KEY_HEADER, ApiKey, Device, RecyclePolicy,
+                                    ServerConfig, ServerTls, ShmIsolation)
 from facegate.server.launcher import running_server
 from facegate.server.readiness import ServerStartError
 from facegate.server.readiness_endpoint import serving_readiness
@@ -94,6 +94,11 @@ def parse_args(argv: Sequence[str] | None) -> ServerConfig:
                         help="where Triton's request regions live: 'namespace' (a private tmpfs in the server's own "
                              "mount namespace) or 'pod' (the container's own /dev/shm; Kubernetes, where seccomp "
                              "refuses unshare)")
+    parser.add_argument("--shm-recycle-mb", type=float, default=RecyclePolicy.limit_mb, metavar="MB",
+                        help="once the server is idle, reload a model one of whose processes keeps more shared memory "
+                             "than this after a burst (its regions never shrink otherwise)")
+    parser.add_argument("--shm-recycle-idle", type=_positive_seconds, default=RecyclePolicy.idle_s, metavar="SECONDS",
+                        help="... idle meaning: no request answered for this long")
     args = parser.parse_args(argv)
     if args.token_store_replicas < 0:
         parser.error("--token-store-replicas must be 0 or more")
@@ -122,6 +127,7 @@ def parse_args(argv: Sequence[str] | None) -> ServerConfig:
         max_connection_age_s=args.grpc_max_connection_age,
         max_connection_age_grace_s=args.grpc_max_connection_age_grace,
         shm_isolation=ShmIsolation(args.shm_isolation),
+        shm_recycling=RecyclePolicy(args.shm_recycle_mb, args.shm_recycle_idle),
     )
 
 

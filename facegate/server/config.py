@@ -90,6 +90,14 @@ class ServerTls:
 
 
 @dataclass(frozen=True)
+class RecyclePolicy:
+    limit_mb: float = 32.0
+    """Shared pages one model process may keep after a burst; above it, the model is renewed once idle."""
+    idle_s: float = 10.0
+    """How long the server must have answered nothing first."""
+
+
+@dataclass(frozen=True)
 class ServerConfig:
     model_repository: Path = MODEL_REPOSITORY
     grpc_port: int = 8001
@@ -138,9 +146,11 @@ class ServerConfig:
     Kubernetes Service each client's HTTP/2 connection is re-balanced over the pods as they scale
     (Triton issues #6177, #7264); None: Triton's default, connections live forever."""
     max_connection_age_grace_s: float | None = None
-    shm_isolation: ShmIsolation = ShmIsolation.NAMESPACE
     """How long calls in flight on an aged connection may still run before it is closed; it must
     outlast the longest verify."""
+    shm_isolation: ShmIsolation = ShmIsolation.NAMESPACE
+    shm_recycling: RecyclePolicy = RecyclePolicy()
+    """When an idle server renews the models whose processes kept a burst's shared memory."""
 
     @property
     def grpc_url(self) -> str:

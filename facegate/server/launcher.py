@@ -23,11 +23,13 @@ from facegate.server.private_namespace import private_child_setup
 from facegate.server.process_group import kill_group
 from facegate.server.readiness import ModelState, ServerStartError, wait_until_ready
 from facegate.server.server_log import ServerLog
+from facegate.server.shm_recycler import Renewal, ShmRecycler
 from facegate.server.stale_files import remove_stale, shm_prefix, workdir_prefix
 from facegate.server.triton_environment import server_environment
 from facegate.server.verify_environment import verify_environment
 from facegate.server.watchdog import Heal, HealCounts, ModelControl, Watchdog
 from python_backends.gpus import visible_gpu_count
+from python_backends.verify.reload_metrics import SHARED_MEMORY
 from python_backends.verify.unanswered_errors import UnansweredFile
 
 STOP_GRACE_S = 60.0
@@ -54,6 +56,8 @@ class RunningServer:
     models: list[ModelState]
     watchdog: Watchdog
     """Reloads a model whose process died (see watchdog.py)."""
+    recycler: ShmRecycler
+    """Renews a model whose processes kept a burst's shared memory (see shm_recycler.py)."""
 
     @property
     def pid(self) -> int:
@@ -97,7 +101,7 @@ def running_server(config: ServerConfig, echo: Callable[[str], None] | None = No
     config = with_operator_key(config)
     remove_stale()
     workdir = Path(tempfile.mkdtemp(prefix=workdir_prefix()))
-    process = watchdog = error_watch = None
+    process = watchdog = error_watch = recycler = None
     try:
         backend_directory = assemble_backend_directory(distribution, workdir / "backends")
         state_dir = config.state_dir or workdir / "state"
@@ -123,15 +127,15 @@ def running_server(config: ServerConfig, echo: Callable[[str], None] | None = No
         log = ServerLog(process.stdout, echo)
         operator_headers = config.operator_key.http_headers()
         models = wait_until_ready(process, config.http_url, log, config.startup_timeout_s, operator_headers)
-        watchdog = Watchdog(process, ModelControl(config.http_url, operator_headers),
-                            _heal_reporter(heal_counts, echo)).start()
+        control = ModelControl(config.http_url, operator_headers)
+        watchdog = Watchdog(process, control, _heal_reporter(heal_counts, echo)).start()
+        recycler = ShmRecycler(process, control, _renewal_reporter(heal_counts, echo), config.shm_recycling).start()
         error_watch = ErrorWatch(config.metrics_url, unanswered).start()
-        yield RunningServer(config, process, log, workdir, models, watchdog)
+        yield RunningServer(config, process, log, workdir, models, watchdog, recycler)
     finally:
-        if watchdog is not None:
-            watchdog.stop()
-        if error_watch is not None:
-            error_watch.stop()
+        for watcher in (watchdog, recycler, error_watch):
+            if watcher is not None:
+                watcher.stop()
         if process is not None:
             stop(process)
         shutil.rmtree(workdir, ignore_errors=True)
@@ -143,6 +147,15 @@ def _heal_reporter(counts: HealCounts, echo: Callable[[str], None] | None) -> Ca
             counts.add(heal.model)
         if echo is not None:
             echo(f"facegate serve: {heal.describe()}\n")
+    return report
+
+
+def _renewal_reporter(counts: HealCounts, echo: Callable[[str], None] | None) -> Callable[[Renewal], None]:
+    def report(renewal: Renewal) -> None:
+        if renewal.error is None:
+            counts.add(renewal.model, SHARED_MEMORY)
+        if echo is not None:
+            echo(f"facegate serve: {renewal.describe()}\n")
     return report
 
 

@@ -51,6 +51,13 @@ class HttpProbe:
     def is_ok(self, path: str, timeout_s: float = 5) -> bool:
         return self._call(path, timeout_s=timeout_s)[0] == 200
 
+    def statistics(self) -> dict:
+        """Triton's inference statistics of every model (an operator call)."""
+        status, body = self._call("/models/stats")
+        if status != 200:
+            raise OSError(f"statistics answered HTTP {status}: {body[:200]!r}")
+        return json.loads(body)
+
     def repository_states(self) -> list[ModelState]:
         status, body = self._call("/repository/index", b"{}")
         if status != 200:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,8 @@ from typing import Callable
 from facegate.server.poller import Poller
 from facegate.server.process_group import live_members
 from facegate.server.readiness import HttpProbe
+from python_backends.config_parameters import RELOAD_GENERATION
+from python_backends.verify.reload_metrics import DIED
 
 STUB_NAME = b"triton_python_backend_stub"
 INSTANCE_ARGUMENT = 8
@@ -43,9 +46,10 @@ class Heal:
         return f"model '{self.model}': process of {', '.join(self.dead_instances)} died; {what}"
 
 
-def running_instances(pgid: int) -> set[str]:
-    """Instance names of the live Python backend stubs in the server's process group."""
-    instances = set()
+def stub_processes(pgid: int) -> dict[int, str]:
+    """pid -> instance name of the live Python backend stubs in the server's process group (while a model
+    reloads, an instance name can have two)."""
+    stubs = {}
     for pid in live_members(pgid):
         try:
             with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
@@ -53,8 +57,13 @@ def running_instances(pgid: int) -> set[str]:
         except OSError:
             continue  # exited while we looked
         if argv[0].endswith(STUB_NAME) and len(argv) > INSTANCE_ARGUMENT:
-            instances.add(argv[INSTANCE_ARGUMENT].decode())
-    return instances
+            stubs[pid] = argv[INSTANCE_ARGUMENT].decode()
+    return stubs
+
+
+def running_instances(pgid: int) -> set[str]:
+    """Instance names of the live Python backend stubs in the server's process group."""
+    return set(stub_processes(pgid).values())
 
 
 def model_of(instance: str) -> str:
@@ -63,24 +72,51 @@ def model_of(instance: str) -> str:
 
 
 class ModelControl(HttpProbe):
+    """Model control for the launcher's watchers; one reload at a time (the watchdog's and the recycler's)."""
+
+    def __init__(self, http_url: str, headers: dict[str, str]) -> None:
+        super().__init__(http_url, headers)
+        self._lock = threading.Lock()
+        self._generation = 0
+
     def reload(self, model: str) -> None:
-        for action in ("unload", "load"):
-            status, body = self._call(f"/repository/models/{model}/{action}", b"{}", RELOAD_TIMEOUT_S)
+        """Unload, then load from the repository: for a model whose process died (it stops serving meanwhile)."""
+        with self._lock:
+            for action in ("unload", "load"):
+                self._post(f"/repository/models/{model}/{action}", {})
+
+    def renew(self, model: str) -> None:
+        """Load the model again with fresh processes while the old ones keep serving until the new are
+        ready: a load whose config override changes only RELOAD_GENERATION (an unchanged config loads nothing)."""
+        with self._lock:
+            status, body = self._call(f"/models/{model}/config")
             if status != 200:
-                raise OSError(f"{action} answered HTTP {status}: {body[:200]!r}")
+                raise OSError(f"config answered HTTP {status}: {body[:200]!r}")
+            config = json.loads(body)
+            self._generation += 1
+            config.setdefault("parameters", {})[RELOAD_GENERATION] = {"string_value": str(self._generation)}
+            self._post(f"/repository/models/{model}/load", {"parameters": {"config": json.dumps(config)}})
+
+    def _post(self, path: str, request: dict) -> None:
+        status, body = self._call(path, json.dumps(request).encode(), RELOAD_TIMEOUT_S)
+        if status != 200:
+            raise OSError(f"{path.rsplit('/', 1)[-1]} answered HTTP {status}: {body[:200]!r}")
 
 
 class HealCounts:
-    """Reloads per model, in a private JSON file the `verify` model publishes as a metric."""
+    """Reloads per model and reason, in a private JSON file the `verify` model publishes as a metric."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._counts: dict[str, int] = {}
+        self._counts: dict[str, dict[str, int]] = {}
+        self._lock = threading.Lock()
         self._write()
 
-    def add(self, model: str) -> None:
-        self._counts[model] = self._counts.get(model, 0) + 1
-        self._write()
+    def add(self, model: str, reason: str = DIED) -> None:
+        with self._lock:
+            reasons = self._counts.setdefault(model, {})
+            reasons[reason] = reasons.get(reason, 0) + 1
+            self._write()
 
     def _write(self) -> None:
         partial = self.path.with_suffix(".partial")

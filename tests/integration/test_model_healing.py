@@ -75,7 +75,8 @@ def _verify_until(stop: threading.Event, url: str, outcomes: list) -> None:
 
 def _reloads(metrics_url: str) -> dict[str, float]:
     text = urllib.request.urlopen(metrics_url, timeout=5).read().decode()
-    return {model: float(value) for model, value in re.findall(r'facegate_model_reloads\{model="(\w+)"\} (\S+)', text)}
+    return {model: float(value) for model, value in
+            re.findall(r'facegate_model_reloads\{model="(\w+)",reason="died"\} (\S+)', text)}
 
 
 def test_killed_model_processes_are_replaced_with_readiness_false_meanwhile(triton_server):

@@ -1,6 +1,7 @@
 import pytest
 
-from python_backends.config_parameters import ParameterError, from_parameters, model_parameters, read_strictly
+from python_backends.config_parameters import (RELOAD_GENERATION, ParameterError, from_parameters, model_parameters,
+                                               read_strictly)
 from python_backends.decision import ChallengePolicy, DecisionConfig
 from python_backends.verify.parameters import VerifyParameters, challenge_policy
 from python_backends.video import VideoSettings
@@ -25,6 +26,10 @@ def test_unknown_parameters_fail_instead_of_falling_back_to_defaults():
 def test_model_parameters():
     assert model_parameters({"parameters": {"a": {"string_value": "1"}}}) == {"a": "1"}
     assert model_parameters({}) == {}
+
+
+def test_the_launchers_reload_generation_is_no_models_parameter():
+    assert model_parameters(_config(**{"a": "1", RELOAD_GENERATION: "3"})) == {"a": "1"}
 
 
 def test_read_strictly_returns_what_the_reader_built():

@@ -58,7 +58,7 @@ def test_a_dead_stub_gets_its_model_reloaded_and_counted(tmp_path):
         time.sleep(0.3)
         assert control.reloaded == ["verify"]  # once: what runs after the reload is what is watched
         assert seen[0].dead_instances == ("verify_0_1",) and seen[0].error is None and watchdog.heals[0] == seen[0]
-        assert json.loads((tmp_path / "heals.json").read_text())["verify"] == len(control.reloaded)
+        assert json.loads((tmp_path / "heals.json").read_text())["verify"] == {"died": len(control.reloaded)}
         assert (tmp_path / "heals.json").stat().st_mode & 0o777 == 0o600
     finally:
         kill_group(leader.pid)
@@ -111,7 +111,7 @@ class _Family:
         self.name, self.gauges = name, {}
 
     def Metric(self, labels: dict[str, str]) -> _Gauge:  # noqa: N802 - pb_utils.MetricFamily's spelling
-        return self.gauges.setdefault(labels["model"], _Gauge())
+        return self.gauges.setdefault((labels["model"], labels["reason"]), _Gauge())
 
 
 def test_the_reload_gauge_follows_the_launchers_file(tmp_path):
@@ -121,12 +121,14 @@ def test_the_reload_gauge_follows_the_launchers_file(tmp_path):
     try:
         counts.add("verify")
         counts.add("verify")
+        counts.add("verify", "shared_memory")
         counts.add("face_detector")
         deadline = time.monotonic() + 5
-        while families[0].gauges.get("face_detector") is None and time.monotonic() < deadline:
+        while families[0].gauges.get(("face_detector", "died")) is None and time.monotonic() < deadline:
             time.sleep(0.02)
         assert families[0].name == "facegate_model_reloads"
-        assert {m: g.value for m, g in families[0].gauges.items()} == {"verify": 2, "face_detector": 1}
+        assert {key: g.value for key, g in families[0].gauges.items()} == {
+            ("verify", "died"): 2, ("verify", "shared_memory"): 1, ("face_detector", "died"): 1}
     finally:
         gauge.close()
 
