@@ -18,6 +18,17 @@ CROP_SIGNALS = "crop_signals"
 ENSEMBLE_MAX_BATCH = 64
 
 
+NOT_READY_RETRY_DELAYS_S = (0.1, 0.2, 0.4, 0.8)
+"""Waits before calling an ensemble again that answered "not ready": Triton reloads the ensembles over a
+reloaded model (a renewal, facegate/server/shm_recycler.py) and each is not ready for ~0.1-0.5 s
+(measured); a model that stays down (a dead process being healed) fails the call 1.5 s later."""
+
+
+def is_not_ready(message: str) -> bool:
+    """Whether Triton refused an ensemble call because the model is (re)loading: nothing of it ran."""
+    return message.endswith("is not ready.") and "Failed for execute the inference request" in message
+
+
 class InferenceFailed(BackendError, RuntimeError):
     """An ensemble answered with an error. `bad_image`: it refused an image (undecodable data behind
     a valid header); the message comes from the server and names images by index only."""

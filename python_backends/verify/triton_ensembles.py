@@ -23,7 +23,9 @@ from python_backends.verify.ensembles import (
     CropSignals,
     Faces,
     FaceSignals,
+    NOT_READY_RETRY_DELAYS_S,
     InferenceFailed,
+    is_not_ready,
 )
 from python_backends.verify.request_split import parts
 
@@ -55,7 +57,13 @@ class TritonEnsembles:
     async def _call(self, model: str, inputs: dict[str, np.ndarray], outputs: Sequence[str]) -> dict[str, np.ndarray]:
         request = pb_utils.InferenceRequest(model_name=model, requested_output_names=list(outputs),
                                             inputs=[pb_utils.Tensor(name, array) for name, array in inputs.items()])
-        response = await request.async_exec()
+        for delay_s in NOT_READY_RETRY_DELAYS_S:
+            response = await request.async_exec()
+            if not (response.has_error() and is_not_ready(response.error().message())):
+                break
+            await asyncio.sleep(delay_s)
+        else:
+            response = await request.async_exec()
         if response.has_error():
             raise InferenceFailed(model, response.error().message())
         return {name: pb_utils.get_output_tensor_by_name(response, name).as_numpy() for name in outputs}

@@ -33,3 +33,14 @@ def test_the_bad_image_mark_travels_from_the_producer_to_verify():
     assert is_bad_image(answer.message)
     assert not InferenceFailed("detect", triton_answer(ValueError("LANDMARKS must be finite")).message).bad_image
     assert not InferenceFailed("detect", "model face_detector is not ready").bad_image
+
+
+def test_only_tritons_not_ready_refusal_is_retried():
+    from python_backends.verify.ensembles import NOT_READY_RETRY_DELAYS_S, is_not_ready
+
+    # Triton 2.51's answer to a BLS call of an ensemble that is being reloaded (measured).
+    assert is_not_ready("Model detect - Error when running inference: Failed for execute the inference request. "
+                        "Model 'detect' is not ready.")
+    assert not is_not_ready("Failed for execute the inference request. Stub process 'verify_0_1' is not healthy.")
+    assert not is_not_ready("image 3 cannot be decoded")
+    assert sum(NOT_READY_RETRY_DELAYS_S) <= 2.0  # bounded: a model that stays down fails the call soon
