@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from facegate.server.cli import parse_args
-from facegate.server.config import Device, ServerConfig, ServerTls, ShmIsolation, server_arguments
+from facegate.server.config import Device, RecyclePolicy, ServerConfig, ServerTls, ShmIsolation, server_arguments
 from python_backends.decision import AttemptPolicy
 
 
@@ -124,3 +124,8 @@ def test_grpc_connection_age_must_be_positive_seconds(value, capsys):
 def test_shm_isolation_defaults_to_the_private_namespace():
     assert parse_args([]).shm_isolation is ShmIsolation.NAMESPACE
     assert parse_args(["--shm-isolation", "pod"]).shm_isolation is ShmIsolation.POD
+
+
+def test_shm_recycling_options():
+    assert parse_args([]).shm_recycling == RecyclePolicy()
+    assert parse_args(["--shm-recycle-mb", "64", "--shm-recycle-idle", "30"]).shm_recycling == RecyclePolicy(64.0, 30.0)
