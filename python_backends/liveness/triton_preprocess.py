@@ -27,7 +27,8 @@ class TritonPythonModel:
         return [response(self._outputs(result, SPOOF_INPUT in request.requested_output_names()))
                 for request, result in zip(requests, results)]
 
-    def _outputs(self, result: tuple[np.ndarray, ...] | ValueError, spoof_input: bool) -> dict[str, np.ndarray] | ValueError:
+    def _outputs(self, result: tuple[np.ndarray, ...] | ValueError,
+                 spoof_input: bool) -> dict[str, np.ndarray] | ValueError:
         if isinstance(result, ValueError):
             return result
         landmarker_input, antispoof_crops, crop_meta = result

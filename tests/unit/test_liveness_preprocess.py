@@ -66,4 +66,5 @@ def test_spoof_input_and_sharpness_are_those_of_dalis_normalised_crop(params):
                          sample_inputs={"m": types.FLOAT})
     (expected,) = dali.run([blob], m=[placement.antispoof_matrix])
     np.testing.assert_array_equal(preprocessor.antispoof_input(antispoof_crops), expected)
-    assert crop_sharpness(antispoof_crops)[0] == pytest.approx(face_sharpness(expected, crops.antispoof)[0, 0], rel=1e-5)
+    assert crop_sharpness(antispoof_crops)[0] == pytest.approx(face_sharpness(expected, crops.antispoof)[0, 0],
+                                                               rel=1e-5)
