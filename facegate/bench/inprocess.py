@@ -26,7 +26,7 @@ from python_backends.imaging import DecodeSettings, model_parameters
 from python_backends.liveness.postprocess import liveness_signals
 from python_backends.liveness.placement import LivenessCrops, face_placements
 from python_backends.liveness.preprocess import LivenessPreprocessor
-from python_backends.liveness.sharpness import face_sharpness
+from python_backends.liveness.sharpness import crop_sharpness
 from python_backends.liveness.spoof import MODEL_THRESHOLD, normalised_spoof_score
 from python_backends.verify.ensembles import CropSignals, Faces, FaceSignals
 
@@ -107,12 +107,12 @@ class InProcessEnsembles:
 
     def signals_now(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> list[FaceSignals]:
         """As the face_signals ensemble: landmarks, eyes, pose and sharpness, no anti-spoofing."""
-        lmk_input, spoof_input, crop_meta = self._liveness_inputs(images, boxes, landmarks)
-        sharpness = face_sharpness(spoof_input, self.liveness_preprocessor.crops.antispoof)
+        lmk_input, antispoof_crops, crop_meta = self._liveness_inputs(images, boxes, landmarks)
+        sharpness = crop_sharpness(antispoof_crops)
         marks = self.models["face_landmarker"](lmk_input)
         signals = liveness_signals(marks["landmarks"], marks["face_score"], None, crop_meta,
                                    spoof_threshold=self.spoof_threshold)
-        return [FaceSignals((float(eyes[0]), float(eyes[1])), float(yaw[0]), float(pitch[0]), float(sharp[0]))
+        return [FaceSignals((float(eyes[0]), float(eyes[1])), float(yaw[0]), float(pitch[0]), float(sharp))
                 for eyes, yaw, pitch, sharp in zip(signals.eye_opening, signals.yaw, signals.pitch, sharpness)]
 
     def crop_signals_now(self, crops: np.ndarray, crop_meta: np.ndarray) -> list[CropSignals]:
@@ -125,7 +125,8 @@ class InProcessEnsembles:
 
     def spoof_now(self, images: Sequence[bytes], boxes: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
         """Normalised anti-spoofing scores [n] (the liveness ensemble's SPOOF_SCORE)."""
-        _, spoof_input, _ = self._liveness_inputs(images, boxes, landmarks)
+        _, antispoof_crops, _ = self._liveness_inputs(images, boxes, landmarks)
+        spoof_input = self.liveness_preprocessor.antispoof_input(antispoof_crops)
         return normalised_spoof_score(self.models["face_antispoof"](spoof_input)["spoof_score"][:, 0],
                                       self.spoof_threshold)
 

@@ -71,7 +71,8 @@ def stage_runners(ens: InProcessEnsembles, images: Sequence[bytes]) -> dict[str,
     faces = ens.detect_now(images)
     boxes, landmarks = np.stack([f.boxes[0] for f in faces]), np.stack([f.landmarks[0] for f in faces])
     placements = face_placements(boxes, landmarks, ens.liveness_preprocessor.crops)
-    lmk_input, spoof_input, crop_meta = ens.liveness_preprocessor.run(list(zip(images, placements)))
+    lmk_input, antispoof_crops, crop_meta = ens.liveness_preprocessor.run(list(zip(images, placements)))
+    spoof_input = ens.liveness_preprocessor.antispoof_input(antispoof_crops)
     marks, spoof = ens.models["face_landmarker"](lmk_input), ens.models["face_antispoof"](spoof_input)
     embed_samples = [(blob, ens.embed_preprocessor.crop_matrix(points)) for blob, points in zip(images, landmarks)]
     (emb_input,) = ens.embed_preprocessor.run(embed_samples)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
+
 Triple = tuple[float, float, float]
 
 
@@ -39,6 +41,18 @@ class ModelInputSpec:
         return ModelInputSpec(input_size=int(params.get(prefix + "input_size", self.input_size)),
                               mean=triple("mean", self.mean), std=triple("std", self.std),
                               channel_order=params.get(prefix + "channel_order", self.channel_order).upper())
+
+
+def normalised(crops: np.ndarray, spec: ModelInputSpec) -> np.ndarray:
+    """RGB uint8 crops [n, S, S, 3] -> the model input [n, 3, S, S] float32 as `spec` wants it (the same
+    arithmetic as DALI's crop_mirror_normalize: (pixel - mean) x (1 / std) in float32)."""
+    chw = crops.transpose(0, 3, 1, 2)
+    if spec.channel_order == "BGR":
+        chw = chw[:, ::-1]
+    mean, std = (np.asarray(v, np.float32)[:, None, None] for v in (spec.mean, spec.std))
+    out = np.subtract(chw, mean, dtype=np.float32, order="C")
+    out *= 1 / std
+    return out
 
 
 # The one definition of each model's input: the model build's contracts (facegate/model_build/contracts.py,

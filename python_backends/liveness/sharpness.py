@@ -22,6 +22,12 @@ def laplacian_variance(grey: np.ndarray) -> np.ndarray:
     return laplacian.reshape(len(grey), -1).var(axis=1)
 
 
+def crop_sharpness(crops: np.ndarray) -> np.ndarray:
+    """RGB uint8 crops [N, S, S, 3] -> the variance of each one's grey Laplacian [N] (float32 grey)."""
+    return laplacian_variance(np.tensordot(crops.astype(np.float32), np.asarray(GREY_WEIGHTS["RGB"], np.float32),
+                                           axes=([3], [0])))
+
+
 def face_sharpness(crops: np.ndarray, spec: ModelInputSpec) -> np.ndarray:
     """Normalised model inputs [N, 3, S, S] (as `spec` made them) -> SHARPNESS [N, 1] float32."""
     crops = np.asarray(crops, dtype=np.float32)

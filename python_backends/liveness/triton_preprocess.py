@@ -1,4 +1,7 @@
-"""Triton adapter: encoded image + face box + 5 landmarks -> landmarker and anti-spoofing crops (DALI)."""
+"""Triton adapter: encoded image + face box + 5 landmarks -> landmarker and anti-spoofing crops (DALI).
+
+SPOOF_INPUT (786 KB of floats per face) is made only for the requests that ask for it: `face_signals`
+takes the SHARPNESS of the anti-spoofing crop, not the crop."""
 
 from __future__ import annotations
 
@@ -9,10 +12,10 @@ from python_backends.imaging.requests import run_requests
 from python_backends.imaging.triton_loading import load_preprocessor
 from python_backends.liveness.placement import FacePlacement, face_placements
 from python_backends.liveness.preprocess import LivenessPreprocessor, preprocess_settings
-from python_backends.liveness.sharpness import face_sharpness
+from python_backends.liveness.sharpness import crop_sharpness
 from python_backends.triton_responses import response
 
-_OUTPUTS = ("LMK_INPUT", "SPOOF_INPUT", "CROP_META", "SHARPNESS")
+SPOOF_INPUT = "SPOOF_INPUT"
 
 
 class TritonPythonModel:
@@ -20,12 +23,20 @@ class TritonPythonModel:
         self._preprocessor = load_preprocessor(args, preprocess_settings, LivenessPreprocessor)
 
     def execute(self, requests: list) -> list:
-        return [response(result, _OUTPUTS) for result in run_requests(requests, self._samples, self._run)]
+        results = run_requests(requests, self._samples, self._preprocessor.run)
+        return [response(self._outputs(result, SPOOF_INPUT in request.requested_output_names()))
+                for request, result in zip(requests, results)]
 
-    def _run(self, samples: list[tuple[bytes, FacePlacement]]) -> tuple[np.ndarray, ...]:
-        landmarker_input, antispoof_input, crop_meta = self._preprocessor.run(samples)
-        return (landmarker_input, antispoof_input, crop_meta,
-                face_sharpness(antispoof_input, self._preprocessor.crops.antispoof))
+    def _outputs(self, result: tuple[np.ndarray, ...] | ValueError,
+                 spoof_input: bool) -> dict[str, np.ndarray] | ValueError:
+        if isinstance(result, ValueError):
+            return result
+        landmarker_input, antispoof_crops, crop_meta = result
+        outputs = {"LMK_INPUT": landmarker_input, "CROP_META": crop_meta,
+                   "SHARPNESS": crop_sharpness(antispoof_crops)[:, None].astype(np.float32)}
+        if spoof_input:
+            outputs[SPOOF_INPUT] = self._preprocessor.antispoof_input(antispoof_crops)
+        return outputs
 
     def _samples(self, request) -> list[tuple[bytes, FacePlacement]]:
         blobs = [bytes(blob) for blob in pb_utils.get_input_tensor_by_name(request, "IMAGE").as_numpy().reshape(-1)]

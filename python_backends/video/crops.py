@@ -13,20 +13,9 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image
 
-from python_backends.imaging.input_spec import ModelInputSpec
+from python_backends.imaging.input_spec import normalised
 from python_backends.liveness.placement import LivenessCrops, face_placements
-from python_backends.liveness.sharpness import GREY_WEIGHTS, laplacian_variance
-
-
-def normalised(crops: np.ndarray, spec: ModelInputSpec) -> np.ndarray:
-    """RGB uint8 crops [n, S, S, 3] -> the model input [n, 3, S, S] float32 as `spec` wants it."""
-    chw = crops.transpose(0, 3, 1, 2)
-    if spec.channel_order == "BGR":
-        chw = chw[:, ::-1]
-    mean, std = (np.asarray(v, np.float32)[:, None, None] for v in (spec.mean, spec.std))
-    out = np.subtract(chw, mean, dtype=np.float32, order="C")
-    out *= 1 / std
-    return out
+from python_backends.liveness.sharpness import crop_sharpness
 
 
 def _cut(frames: Sequence[np.ndarray], matrices: Sequence[np.ndarray], size: int) -> np.ndarray:
@@ -51,5 +40,4 @@ def antispoof_sharpness(frames: Sequence[np.ndarray], boxes: np.ndarray, landmar
     anti-spoofing crop (the scale DecisionConfig's min_frame_sharpness and spoof_min_sharpness use)."""
     placements = face_placements(boxes, landmarks, crops)
     cut = _cut(frames, [placement.antispoof_matrix for placement in placements], crops.antispoof.input_size)
-    return laplacian_variance(np.tensordot(cut.astype(np.float32), np.asarray(GREY_WEIGHTS["RGB"], np.float32),
-                                           axes=([3], [0])))
+    return crop_sharpness(cut)

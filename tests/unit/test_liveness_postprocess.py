@@ -51,7 +51,8 @@ def _pipeline():
         faces = [find_faces(loc[i], conf[i], landms[i], Letterbox.from_meta(det_meta[i]), DetectionParams())[0]
                  for i in range(len(blobs))]
         placements = face_placements(np.stack([f.box for f in faces]), np.stack([f.landmarks for f in faces]), crops)
-        lmk_input, spoof_input, crop_meta = liveness.run(list(zip(blobs, placements)))
+        lmk_input, antispoof_crops, crop_meta = liveness.run(list(zip(blobs, placements)))
+        spoof_input = liveness.antispoof_input(antispoof_crops)
         points, face_score = landmarker.run(["landmarks", "face_score"], {"input": lmk_input})
         (spoof,) = antispoof.run(["spoof_score"], {"input": spoof_input})
         return liveness_signals(points, face_score, spoof, crop_meta, 0.2)

@@ -38,7 +38,33 @@ def test_one_decode_gives_both_crops_and_meta():
     preprocessor = LivenessPreprocessor(crops, DecodeSettings(max_batch_size=2))
     placements = face_placements(np.repeat(BOX, 2, 0), np.repeat(LANDMARKS, 2, 0), crops)
     blob = testdata.read("obama")
-    lmk, spoof, meta = preprocessor.run(list(zip([blob, blob], placements)))
-    assert lmk.shape == (2, 3, 192, 192) and spoof.shape == (2, 3, 256, 256) and meta.shape == (2, 6)
+    lmk, antispoof_crops, meta = preprocessor.run(list(zip([blob, blob], placements)))
+    spoof = preprocessor.antispoof_input(antispoof_crops)
+    assert lmk.shape == (2, 3, 192, 192) and antispoof_crops.shape == (2, 256, 256, 3) and meta.shape == (2, 6)
+    assert antispoof_crops.dtype == np.uint8 and spoof.shape == (2, 3, 256, 256) and spoof.dtype == np.float32
     assert 0.0 <= lmk.min() and lmk.max() <= 1.0 and lmk.std() > 0.05
     np.testing.assert_array_equal(lmk[0], lmk[1])
+
+
+@pytest.mark.parametrize("params", [{}, {"antispoof_channel_order": "BGR", "antispoof_mean": "127.5,120,110",
+                                         "antispoof_std": "128,64,32"}])
+def test_spoof_input_and_sharpness_are_those_of_dalis_normalised_crop(params):
+    """SPOOF_INPUT normalised after the uint8 crop is DALI's crop_mirror_normalize output bit for bit, and
+    the uint8 crop's sharpness is the one the normalised crop gave (the blur gates' scale)."""
+    from nvidia.dali import types
+
+    from python_backends.alignment.warped_input import warped_input
+    from python_backends.imaging import ImagePipeline
+    from python_backends.liveness.sharpness import crop_sharpness, face_sharpness
+
+    crops, settings = LivenessCrops.from_parameters(params), DecodeSettings(max_batch_size=1)
+    placement = face_placements(BOX, LANDMARKS, crops)[0]
+    blob = testdata.read("obama")
+    preprocessor = LivenessPreprocessor(crops, settings)
+    _, antispoof_crops, _ = preprocessor.run([(blob, placement)])
+    dali = ImagePipeline(lambda images, inputs: (warped_input(images, inputs["m"], crops.antispoof),), settings,
+                         sample_inputs={"m": types.FLOAT})
+    (expected,) = dali.run([blob], m=[placement.antispoof_matrix])
+    np.testing.assert_array_equal(preprocessor.antispoof_input(antispoof_crops), expected)
+    assert crop_sharpness(antispoof_crops)[0] == pytest.approx(face_sharpness(expected, crops.antispoof)[0, 0],
+                                                               rel=1e-5)

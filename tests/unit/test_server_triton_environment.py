@@ -47,3 +47,10 @@ def test_allocator_settings_give_large_blocks_back_unless_the_operator_set_their
     assert int(environment["DALI_MALLOC_POOL_THRESHOLD"]) >= 2**40
     assert server_environment(distribution, Device.AUTO, {**BASE, "MALLOC_MMAP_THRESHOLD_": "65536"})[
         "MALLOC_MMAP_THRESHOLD_"] == "65536"
+
+
+def test_model_processes_get_single_threaded_blas_unless_the_operator_set_it():
+    distribution = find_distribution()
+    assert server_environment(distribution, Device.AUTO, BASE)["OPENBLAS_NUM_THREADS"] == "1"
+    assert server_environment(distribution, Device.AUTO, {**BASE, "OPENBLAS_NUM_THREADS": "4"})[
+        "OPENBLAS_NUM_THREADS"] == "4"

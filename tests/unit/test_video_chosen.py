@@ -13,7 +13,7 @@ from facegate import testdata
 from python_backends.imaging import DecodeSettings
 from python_backends.liveness.placement import face_placements
 from python_backends.liveness.preprocess import LivenessPreprocessor
-from python_backends.liveness.sharpness import face_sharpness
+from python_backends.liveness.sharpness import crop_sharpness
 from python_backends.verify.ensembles import CropSignals, Faces
 from python_backends.video.chosen import chosen_measurements
 from python_backends.video.crops import antispoof_sharpness
@@ -32,7 +32,7 @@ def test_antispoof_sharpness_cut_here_is_liveness_preprocess_s():
         ours = antispoof_sharpness([rgb], BOX, LANDMARKS, SCREEN_CROPS)
         preprocessor = LivenessPreprocessor(SCREEN_CROPS, DecodeSettings(max_batch_size=1))
         _, antispoof, _ = preprocessor.run([(blob, face_placements(BOX, LANDMARKS, SCREEN_CROPS)[0])])
-        theirs = face_sharpness(antispoof, SCREEN_CROPS.antispoof)[:, 0]
+        theirs = crop_sharpness(antispoof)
         assert ours.shape == (1,) and ours[0] == pytest.approx(theirs[0], rel=0.01), name
 
 
