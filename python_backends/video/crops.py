@@ -9,6 +9,7 @@ sharpness is the one the decision's blur gates were calibrated on.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
@@ -30,19 +31,39 @@ def normalised(crops: np.ndarray, spec: ModelInputSpec) -> np.ndarray:
 
 
 def _cut(frames: Sequence[np.ndarray], matrices: Sequence[np.ndarray], size: int) -> np.ndarray:
-    """RGB uint8 crops [n, size, size, 3]: each frame warped by its crop -> frame matrix (bilinear, black outside)."""
-    return np.stack([np.asarray(Image.fromarray(np.ascontiguousarray(frame)).transform(
-        (size, size), Image.Transform.AFFINE, data=tuple(float(v) for v in matrix.ravel()),
-        resample=Image.Resampling.BILINEAR)) for frame, matrix in zip(frames, matrices)])
+    """RGB uint8 crops [n, size, size, 3]: each frame warped by its crop -> frame matrix (bilinear, black outside).
+    Only the part of the frame the crop samples is handed to PIL (a copy of a whole frame per crop cost
+    more than the warp)."""
+    return np.stack([_warp(frame, np.asarray(matrix, np.float64), size) for frame, matrix in zip(frames, matrices)])
+
+
+def _warp(frame: np.ndarray, matrix: np.ndarray, size: int) -> np.ndarray:
+    corners = matrix[:, :2] @ np.array([[0, size, 0, size], [0, 0, size, size]], np.float64) + matrix[:, 2:]
+    # 2 px beyond the corners: every pixel the bilinear filter reads lies inside (pixel centres at +0.5).
+    left, top = np.clip(np.floor(corners.min(axis=1)).astype(int) - 2, 0, frame.shape[1::-1])
+    right, bottom = np.clip(np.ceil(corners.max(axis=1)).astype(int) + 2, 0, frame.shape[1::-1])
+    if right <= left or bottom <= top:  # the crop lies wholly outside the frame: all black
+        return np.zeros((size, size, 3), np.uint8)
+    data = (*matrix[0, :2], matrix[0, 2] - left, *matrix[1, :2], matrix[1, 2] - top)
+    part = Image.fromarray(np.ascontiguousarray(frame[top:bottom, left:right]))
+    return np.asarray(part.transform((size, size), Image.Transform.AFFINE, data=tuple(float(v) for v in data),
+                                     resample=Image.Resampling.BILINEAR))
+
+
+@dataclass(frozen=True)
+class LandmarkerInputs:
+    inputs: np.ndarray  # the landmarker's input [n, 3, S, S], as liveness_preprocess makes it
+    crop_meta: np.ndarray  # CROP_META [n, 6]
+    sharpness: np.ndarray  # [n] of the landmarker crop (ranks a clip's frames; not the decision's scale)
 
 
 def landmarker_inputs(frames: Sequence[np.ndarray], boxes: np.ndarray, landmarks: np.ndarray,
-                      crops: LivenessCrops) -> tuple[np.ndarray, np.ndarray]:
-    """RGB frames + one face each (boxes [n, 4], landmarks [n, 5, 2]; n >= 1) -> (the landmarker's
-    input [n, 3, S, S], CROP_META [n, 6]), as liveness_preprocess makes them."""
+                      crops: LivenessCrops) -> LandmarkerInputs:
+    """RGB frames + one face each (boxes [n, 4], landmarks [n, 5, 2]; n >= 1) -> the landmarker's crops."""
     placements = face_placements(boxes, landmarks, crops)
     cut = _cut(frames, [placement.landmarker_matrix for placement in placements], crops.landmarker.input_size)
-    return (normalised(cut, crops.landmarker), np.stack([placement.crop_meta for placement in placements]))
+    return LandmarkerInputs(normalised(cut, crops.landmarker),
+                            np.stack([placement.crop_meta for placement in placements]), _sharpness(cut))
 
 
 def antispoof_sharpness(frames: Sequence[np.ndarray], boxes: np.ndarray, landmarks: np.ndarray,
@@ -50,6 +71,12 @@ def antispoof_sharpness(frames: Sequence[np.ndarray], boxes: np.ndarray, landmar
     """liveness_preprocess's SHARPNESS [n] of one face per RGB frame: the Laplacian variance of the
     anti-spoofing crop (the scale DecisionConfig's min_frame_sharpness and spoof_min_sharpness use)."""
     placements = face_placements(boxes, landmarks, crops)
-    cut = _cut(frames, [placement.antispoof_matrix for placement in placements], crops.antispoof.input_size)
-    return laplacian_variance(np.tensordot(cut.astype(np.float32), np.asarray(GREY_WEIGHTS["RGB"], np.float32),
-                                           axes=([3], [0])))
+    return _sharpness(_cut(frames, [placement.antispoof_matrix for placement in placements],
+                           crops.antispoof.input_size))
+
+
+def _sharpness(cut: np.ndarray) -> np.ndarray:
+    """liveness/sharpness.py's measure [n] of RGB uint8 crops [n, S, S, 3], grey summed channel by
+    channel (a 3-weight BLAS product cost twice the CPU: its threads spin)."""
+    red, green, blue = (np.float32(weight) for weight in GREY_WEIGHTS["RGB"])
+    return laplacian_variance(cut[..., 0] * red + cut[..., 1] * green + cut[..., 2] * blue)

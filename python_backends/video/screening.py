@@ -20,7 +20,6 @@ from PIL import Image
 from python_backends.decision import DecisionConfig
 from python_backends.imaging.input_spec import DETECTOR_INPUT
 from python_backends.liveness.placement import LivenessCrops
-from python_backends.liveness.sharpness import face_sharpness
 from python_backends.verify.ensembles import CropSignals, Faces, SignalEnsembles
 from python_backends.video.crops import landmarker_inputs
 from python_backends.video.frames import bmp
@@ -133,12 +132,12 @@ async def screen_frames(frames: Sequence[np.ndarray], ensembles: SignalEnsembles
     while len(todo):
         landmarked[todo] = True
         for part in chunks(todo, batch):
-            crops, crop_meta = landmarker_inputs([frames[i] for i in part], boxes[part], points[part], SCREEN_CROPS)
-            signals = await ensembles.crop_signals(crops, crop_meta)
+            crops = landmarker_inputs([frames[i] for i in part], boxes[part], points[part], SCREEN_CROPS)
+            signals = await ensembles.crop_signals(crops.inputs, crops.crop_meta)
             screen.signals.update(zip(part.tolist(), signals))
             screen.eye_opening[part] = [np.mean(face.eye_opening) for face in signals]
             screen.yaw_deg[part] = [face.yaw_deg for face in signals]
             screen.pitch_deg[part] = [face.pitch_deg for face in signals]
-            screen.sharpness[part] = face_sharpness(crops, SCREEN_CROPS.landmarker)[:, 0]
+            screen.sharpness[part] = crops.sharpness
         todo = frames_to_refine(screen, tracked, landmarked, config)
     return screen

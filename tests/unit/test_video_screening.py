@@ -16,9 +16,10 @@ from python_backends.decision import DecisionConfig
 from python_backends.imaging import DecodeSettings, model_parameters
 from python_backends.liveness.placement import LivenessCrops, face_placements
 from python_backends.liveness.preprocess import LivenessPreprocessor
+from python_backends.liveness.sharpness import face_sharpness
 from python_backends.verify.ensembles import CropSignals, Faces
 from python_backends.video import VideoSettings
-from python_backends.video.crops import landmarker_inputs
+from python_backends.video.crops import _cut, landmarker_inputs
 from python_backends.video.screening import SCREEN_CROPS, FrameScreen, frames_to_refine, screen_frames
 from python_backends.video.selection import at_frame_rate
 
@@ -95,11 +96,13 @@ def test_screen_crops_are_liveness_preprocess_s():
 def test_landmarker_crops_cut_here_match_liveness_preprocess():
     blob = testdata.read("obama")
     rgb = np.asarray(Image.open(io.BytesIO(blob)).convert("RGB"))
-    ours, meta = landmarker_inputs([rgb], BOX, LANDMARKS, SCREEN_CROPS)
+    cut = landmarker_inputs([rgb], BOX, LANDMARKS, SCREEN_CROPS)
+    ours, meta = cut.inputs, cut.crop_meta
     preprocessor = LivenessPreprocessor(SCREEN_CROPS, DecodeSettings(max_batch_size=1))
     theirs, _, their_meta = preprocessor.run([(blob, face_placements(BOX, LANDMARKS, SCREEN_CROPS)[0])])
     assert ours.shape == theirs.shape == (1, 3, 192, 192) and np.array_equal(meta, their_meta)
     assert np.abs(ours - theirs).mean() < 2 / 255  # both bilinear; rounding and pixel-centre details differ
+    assert cut.sharpness == pytest.approx(face_sharpness(ours, SCREEN_CROPS.landmarker)[:, 0], rel=1e-5)
 
 
 class FakeEnsembles:
@@ -131,3 +134,14 @@ def test_screening_detects_at_the_detector_size_and_refines_around_the_blink():
     assert measured.sum() == len(fake.landmarked) and result.eye_opening[13] == pytest.approx(0.05)
     assert np.allclose(result.yaw_deg[measured], 1.0) and np.isfinite(result.sharpness[measured]).all()
     assert sorted(result.signals) == sorted(fake.landmarked) and sorted(result.detections) == [*range(0, 30, 3), 29]
+
+
+@pytest.mark.parametrize("matrix", [(0.9, 0.2, 40.0, -0.2, 0.9, 30.0),  # inside the frame, rotated
+                                    (1.4, 0.0, -90.0, 0.0, 1.4, 200.0),  # over the left and bottom edges
+                                    (0.5, 0.0, 900.0, 0.0, 0.5, 10.0)])  # wholly outside: black
+def test_crops_cut_from_the_sampled_part_are_a_warp_of_the_whole_frame(matrix):
+    rgb = np.random.default_rng(5).integers(0, 256, (240, 320, 3), dtype=np.uint8)
+    whole = np.asarray(Image.fromarray(rgb).transform((96, 96), Image.Transform.AFFINE, data=matrix,
+                                                      resample=Image.Resampling.BILINEAR))
+    ours = _cut([rgb], [np.array(matrix).reshape(2, 3)], 96)[0]
+    assert np.abs(ours.astype(int) - whole).max() <= 1  # coordinates moved by whole pixels: rounding only
