@@ -35,9 +35,9 @@ async def chosen_measurements(frames: Sequence[np.ndarray], chosen: Sequence[int
     largest = {i: (found[i].boxes[found[i].largest()], found[i].landmarks[found[i].largest()]) for i in faced}
     measured = {i: screen.signals[i] for i in faced if i in screen.signals}
     for part in chunks([i for i in faced if i not in measured], batch):
-        crops = landmarker_inputs([frames[i] for i in part], np.stack([largest[i][0] for i in part]),
-                                  np.stack([largest[i][1] for i in part]), SCREEN_CROPS)
-        measured.update(zip(part, await ensembles.crop_signals(crops.inputs, crops.crop_meta)))
+        crops, crop_meta = landmarker_inputs([frames[i] for i in part], np.stack([largest[i][0] for i in part]),
+                                             np.stack([largest[i][1] for i in part]), SCREEN_CROPS)
+        measured.update(zip(part, await ensembles.crop_signals(crops, crop_meta)))
     sharpness = dict(zip(faced, antispoof_sharpness([frames[i] for i in faced], np.stack([largest[i][0] for i in faced]),
                                                     np.stack([largest[i][1] for i in faced]), SCREEN_CROPS)))
     return faces, [FaceSignals(measured[i].eye_opening, measured[i].yaw_deg, measured[i].pitch_deg, float(sharpness[i]))

@@ -9,7 +9,6 @@ sharpness is the one the decision's blur gates were calibrated on.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
@@ -50,20 +49,22 @@ def _warp(frame: np.ndarray, matrix: np.ndarray, size: int) -> np.ndarray:
                                      resample=Image.Resampling.BILINEAR))
 
 
-@dataclass(frozen=True)
-class LandmarkerInputs:
-    inputs: np.ndarray  # the landmarker's input [n, 3, S, S], as liveness_preprocess makes it
-    crop_meta: np.ndarray  # CROP_META [n, 6]
-    sharpness: np.ndarray  # [n] of the landmarker crop (ranks a clip's frames; not the decision's scale)
-
-
 def landmarker_inputs(frames: Sequence[np.ndarray], boxes: np.ndarray, landmarks: np.ndarray,
-                      crops: LivenessCrops) -> LandmarkerInputs:
-    """RGB frames + one face each (boxes [n, 4], landmarks [n, 5, 2]; n >= 1) -> the landmarker's crops."""
+                      crops: LivenessCrops) -> tuple[np.ndarray, np.ndarray]:
+    """RGB frames + one face each (boxes [n, 4], landmarks [n, 5, 2]; n >= 1) -> (the landmarker's
+    input [n, 3, S, S], CROP_META [n, 6]), as liveness_preprocess makes them."""
     placements = face_placements(boxes, landmarks, crops)
     cut = _cut(frames, [placement.landmarker_matrix for placement in placements], crops.landmarker.input_size)
-    return LandmarkerInputs(normalised(cut, crops.landmarker),
-                            np.stack([placement.crop_meta for placement in placements]), _sharpness(cut))
+    return (normalised(cut, crops.landmarker), np.stack([placement.crop_meta for placement in placements]))
+
+
+def landmarker_sharpness(frames: Sequence[np.ndarray], boxes: np.ndarray, landmarks: np.ndarray,
+                         crops: LivenessCrops) -> np.ndarray:
+    """The sharpness [n] of the landmarker crop of one face per RGB frame (ranks a clip's frames for
+    the match; not the scale of the decision's blur gates)."""
+    placements = face_placements(boxes, landmarks, crops)
+    return _sharpness(_cut(frames, [placement.landmarker_matrix for placement in placements],
+                           crops.landmarker.input_size))
 
 
 def antispoof_sharpness(frames: Sequence[np.ndarray], boxes: np.ndarray, landmarks: np.ndarray,

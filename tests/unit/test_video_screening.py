@@ -19,7 +19,7 @@ from python_backends.liveness.preprocess import LivenessPreprocessor
 from python_backends.liveness.sharpness import face_sharpness
 from python_backends.verify.ensembles import CropSignals, Faces
 from python_backends.video import VideoSettings
-from python_backends.video.crops import _cut, landmarker_inputs
+from python_backends.video.crops import _cut, landmarker_inputs, landmarker_sharpness
 from python_backends.video.screening import SCREEN_CROPS, FrameScreen, frames_to_refine, screen_frames
 from python_backends.video.selection import at_frame_rate
 
@@ -96,13 +96,13 @@ def test_screen_crops_are_liveness_preprocess_s():
 def test_landmarker_crops_cut_here_match_liveness_preprocess():
     blob = testdata.read("obama")
     rgb = np.asarray(Image.open(io.BytesIO(blob)).convert("RGB"))
-    cut = landmarker_inputs([rgb], BOX, LANDMARKS, SCREEN_CROPS)
-    ours, meta = cut.inputs, cut.crop_meta
+    ours, meta = landmarker_inputs([rgb], BOX, LANDMARKS, SCREEN_CROPS)
     preprocessor = LivenessPreprocessor(SCREEN_CROPS, DecodeSettings(max_batch_size=1))
     theirs, _, their_meta = preprocessor.run([(blob, face_placements(BOX, LANDMARKS, SCREEN_CROPS)[0])])
     assert ours.shape == theirs.shape == (1, 3, 192, 192) and np.array_equal(meta, their_meta)
     assert np.abs(ours - theirs).mean() < 2 / 255  # both bilinear; rounding and pixel-centre details differ
-    assert cut.sharpness == pytest.approx(face_sharpness(ours, SCREEN_CROPS.landmarker)[:, 0], rel=1e-5)
+    sharpness = landmarker_sharpness([rgb], BOX, LANDMARKS, SCREEN_CROPS)
+    assert sharpness == pytest.approx(face_sharpness(ours, SCREEN_CROPS.landmarker)[:, 0], rel=1e-5)
 
 
 class FakeEnsembles:
@@ -132,7 +132,10 @@ def test_screening_detects_at_the_detector_size_and_refines_around_the_blink():
     assert len(fake.landmarked) == len(set(fake.landmarked))
     measured = np.isfinite(result.eye_opening)
     assert measured.sum() == len(fake.landmarked) and result.eye_opening[13] == pytest.approx(0.05)
-    assert np.allclose(result.yaw_deg[measured], 1.0) and np.isfinite(result.sharpness[measured]).all()
+    assert np.allclose(result.yaw_deg[measured], 1.0)
+    candidates = result.match_candidates(CONFIG.match_frames)  # sharpness only ranks these: measured on them only
+    assert len(candidates) == 3 * CONFIG.match_frames and 13 not in candidates
+    assert np.array_equal(np.flatnonzero(np.isfinite(result.sharpness)), np.sort(candidates))
     assert sorted(result.signals) == sorted(fake.landmarked) and sorted(result.detections) == [*range(0, 30, 3), 29]
 
 
