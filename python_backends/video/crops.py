@@ -30,23 +30,10 @@ def normalised(crops: np.ndarray, spec: ModelInputSpec) -> np.ndarray:
 
 
 def _cut(frames: Sequence[np.ndarray], matrices: Sequence[np.ndarray], size: int) -> np.ndarray:
-    """RGB uint8 crops [n, size, size, 3]: each frame warped by its crop -> frame matrix (bilinear, black outside).
-    Only the part of the frame the crop samples is handed to PIL (a copy of a whole frame per crop cost
-    more than the warp)."""
-    return np.stack([_warp(frame, np.asarray(matrix, np.float64), size) for frame, matrix in zip(frames, matrices)])
-
-
-def _warp(frame: np.ndarray, matrix: np.ndarray, size: int) -> np.ndarray:
-    corners = matrix[:, :2] @ np.array([[0, size, 0, size], [0, 0, size, size]], np.float64) + matrix[:, 2:]
-    # 2 px beyond the corners: every pixel the bilinear filter reads lies inside (pixel centres at +0.5).
-    left, top = np.clip(np.floor(corners.min(axis=1)).astype(int) - 2, 0, frame.shape[1::-1])
-    right, bottom = np.clip(np.ceil(corners.max(axis=1)).astype(int) + 2, 0, frame.shape[1::-1])
-    if right <= left or bottom <= top:  # the crop lies wholly outside the frame: all black
-        return np.zeros((size, size, 3), np.uint8)
-    data = (*matrix[0, :2], matrix[0, 2] - left, *matrix[1, :2], matrix[1, 2] - top)
-    part = Image.fromarray(np.ascontiguousarray(frame[top:bottom, left:right]))
-    return np.asarray(part.transform((size, size), Image.Transform.AFFINE, data=tuple(float(v) for v in data),
-                                     resample=Image.Resampling.BILINEAR))
+    """RGB uint8 crops [n, size, size, 3]: each frame warped by its crop -> frame matrix (bilinear, black outside)."""
+    return np.stack([np.asarray(Image.fromarray(np.ascontiguousarray(frame)).transform(
+        (size, size), Image.Transform.AFFINE, data=tuple(float(v) for v in matrix.ravel()),
+        resample=Image.Resampling.BILINEAR)) for frame, matrix in zip(frames, matrices)])
 
 
 def landmarker_inputs(frames: Sequence[np.ndarray], boxes: np.ndarray, landmarks: np.ndarray,

@@ -19,7 +19,7 @@ from python_backends.liveness.preprocess import LivenessPreprocessor
 from python_backends.liveness.sharpness import face_sharpness
 from python_backends.verify.ensembles import CropSignals, Faces
 from python_backends.video import VideoSettings
-from python_backends.video.crops import _cut, landmarker_inputs, landmarker_sharpness
+from python_backends.video.crops import landmarker_inputs, landmarker_sharpness
 from python_backends.video.screening import SCREEN_CROPS, FrameScreen, frames_to_refine, screen_frames
 from python_backends.video.selection import at_frame_rate
 
@@ -138,13 +138,3 @@ def test_screening_detects_at_the_detector_size_and_refines_around_the_blink():
     assert np.array_equal(np.flatnonzero(np.isfinite(result.sharpness)), np.sort(candidates))
     assert sorted(result.signals) == sorted(fake.landmarked) and sorted(result.detections) == [*range(0, 30, 3), 29]
 
-
-@pytest.mark.parametrize("matrix", [(0.9, 0.2, 40.0, -0.2, 0.9, 30.0),  # inside the frame, rotated
-                                    (1.4, 0.0, -90.0, 0.0, 1.4, 200.0),  # over the left and bottom edges
-                                    (0.5, 0.0, 900.0, 0.0, 0.5, 10.0)])  # wholly outside: black
-def test_crops_cut_from_the_sampled_part_are_a_warp_of_the_whole_frame(matrix):
-    rgb = np.random.default_rng(5).integers(0, 256, (240, 320, 3), dtype=np.uint8)
-    whole = np.asarray(Image.fromarray(rgb).transform((96, 96), Image.Transform.AFFINE, data=matrix,
-                                                      resample=Image.Resampling.BILINEAR))
-    ours = _cut([rgb], [np.array(matrix).reshape(2, 3)], 96)[0]
-    assert np.abs(ours.astype(int) - whole).max() <= 1  # coordinates moved by whole pixels: rounding only
