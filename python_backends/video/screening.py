@@ -33,9 +33,10 @@ SCREEN_CROPS = LivenessCrops()
 @dataclass(frozen=True)
 class FrameScreen:
     """Per decoded frame; NaN where no face was tracked or the landmarker did not run.
-    faces: the count in the nearest detected frame. sharpness: of the landmarker crop, measured on the
-    match candidates only (it ranks them; the decision's own is measured on the chosen frames). detections and signals: the
-    detector's and the landmarker's own results by frame number, for the chosen frames (chosen.py)."""
+    faces: the count in the nearest detected frame. sharpness: of the landmarker crop, on the match
+    candidates only (it ranks them; the decision's own is measured on the chosen frames). detections
+    and signals: the detector's and the landmarker's own results by frame number, for the chosen
+    frames (chosen.py)."""
 
     faces: np.ndarray
     eye_opening: np.ndarray  # mean of both eyes

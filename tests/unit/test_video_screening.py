@@ -137,4 +137,3 @@ def test_screening_detects_at_the_detector_size_and_refines_around_the_blink():
     assert len(candidates) == 3 * CONFIG.match_frames and 13 not in candidates
     assert np.array_equal(np.flatnonzero(np.isfinite(result.sharpness)), np.sort(candidates))
     assert sorted(result.signals) == sorted(fake.landmarked) and sorted(result.detections) == [*range(0, 30, 3), 29]
-
