@@ -23,9 +23,10 @@ def laplacian_variance(grey: np.ndarray) -> np.ndarray:
 
 
 def crop_sharpness(crops: np.ndarray) -> np.ndarray:
-    """RGB uint8 crops [N, S, S, 3] -> the variance of each one's grey Laplacian [N] (float32 grey)."""
-    return laplacian_variance(np.tensordot(crops.astype(np.float32), np.asarray(GREY_WEIGHTS["RGB"], np.float32),
-                                           axes=([3], [0])))
+    """RGB uint8 crops [N, S, S, 3] -> the variance of each one's grey Laplacian [N] (float32 grey, summed
+    channel by channel: a 3-weight BLAS product cost twice the CPU, its threads spinning)."""
+    red, green, blue = (np.float32(weight) for weight in GREY_WEIGHTS["RGB"])
+    return laplacian_variance(crops[..., 0] * red + crops[..., 1] * green + crops[..., 2] * blue)
 
 
 def face_sharpness(crops: np.ndarray, spec: ModelInputSpec) -> np.ndarray:

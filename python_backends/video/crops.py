@@ -34,10 +34,19 @@ def landmarker_inputs(frames: Sequence[np.ndarray], boxes: np.ndarray, landmarks
     return (normalised(cut, crops.landmarker), np.stack([placement.crop_meta for placement in placements]))
 
 
+def landmarker_sharpness(frames: Sequence[np.ndarray], boxes: np.ndarray, landmarks: np.ndarray,
+                         crops: LivenessCrops) -> np.ndarray:
+    """The sharpness [n] of the landmarker crop of one face per RGB frame (ranks a clip's frames for
+    the match; not the scale of the decision's blur gates)."""
+    placements = face_placements(boxes, landmarks, crops)
+    return crop_sharpness(_cut(frames, [placement.landmarker_matrix for placement in placements],
+                               crops.landmarker.input_size))
+
+
 def antispoof_sharpness(frames: Sequence[np.ndarray], boxes: np.ndarray, landmarks: np.ndarray,
                         crops: LivenessCrops) -> np.ndarray:
     """liveness_preprocess's SHARPNESS [n] of one face per RGB frame: the Laplacian variance of the
     anti-spoofing crop (the scale DecisionConfig's min_frame_sharpness and spoof_min_sharpness use)."""
     placements = face_placements(boxes, landmarks, crops)
-    cut = _cut(frames, [placement.antispoof_matrix for placement in placements], crops.antispoof.input_size)
-    return crop_sharpness(cut)
+    return crop_sharpness(_cut(frames, [placement.antispoof_matrix for placement in placements],
+                               crops.antispoof.input_size))

@@ -20,9 +20,8 @@ from PIL import Image
 from python_backends.decision import DecisionConfig
 from python_backends.imaging.input_spec import DETECTOR_INPUT
 from python_backends.liveness.placement import LivenessCrops
-from python_backends.liveness.sharpness import face_sharpness
 from python_backends.verify.ensembles import CropSignals, Faces, SignalEnsembles
-from python_backends.video.crops import landmarker_inputs
+from python_backends.video.crops import landmarker_inputs, landmarker_sharpness
 from python_backends.video.frames import bmp
 from python_backends.video.settings import VideoSettings
 from python_backends.video.tracking import detected_frames, track_faces
@@ -34,9 +33,10 @@ SCREEN_CROPS = LivenessCrops()
 @dataclass(frozen=True)
 class FrameScreen:
     """Per decoded frame; NaN where no face was tracked or the landmarker did not run.
-    faces: the count in the nearest detected frame. sharpness: of the landmarker crop (it ranks the
-    clip's frames; the decision's own is measured on the chosen ones). detections and signals: the
-    detector's and the landmarker's own results by frame number, for the chosen frames (chosen.py)."""
+    faces: the count in the nearest detected frame. sharpness: of the landmarker crop, on the match
+    candidates only (it ranks them; the decision's own is measured on the chosen frames). detections
+    and signals: the detector's and the landmarker's own results by frame number, for the chosen
+    frames (chosen.py)."""
 
     faces: np.ndarray
     eye_opening: np.ndarray  # mean of both eyes
@@ -50,6 +50,17 @@ class FrameScreen:
     def single_face(self) -> np.ndarray:
         """Frame numbers with exactly one face and measured eyes."""
         return np.flatnonzero((self.faces == 1) & np.isfinite(self.eye_opening))
+
+    def match_candidates(self, count: int) -> np.ndarray:
+        """The 3 x `count` most frontal single-face frames with open eyes (opening at least 0.8 x the
+        clip's median): the frames the match is chosen from, by sharpness (selection.match_frames)."""
+        faced = self.single_face
+        if not len(faced):
+            return faced
+        opening = self.eye_opening[faced]
+        open_eyed = faced[opening >= 0.8 * np.median(opening)]
+        frontal = np.abs(self.yaw_deg[open_eyed]) + np.abs(self.pitch_deg[open_eyed])
+        return open_eyed[np.argsort(frontal, kind="stable")[:3 * count]]
 
 
 def chunks(items: np.ndarray | list, size: int) -> list:
@@ -139,6 +150,9 @@ async def screen_frames(frames: Sequence[np.ndarray], ensembles: SignalEnsembles
             screen.eye_opening[part] = [np.mean(face.eye_opening) for face in signals]
             screen.yaw_deg[part] = [face.yaw_deg for face in signals]
             screen.pitch_deg[part] = [face.pitch_deg for face in signals]
-            screen.sharpness[part] = face_sharpness(crops, SCREEN_CROPS.landmarker)[:, 0]
         todo = frames_to_refine(screen, tracked, landmarked, config)
+    candidates = screen.match_candidates(config.match_frames)
+    if len(candidates):
+        screen.sharpness[candidates] = landmarker_sharpness([frames[i] for i in candidates], boxes[candidates],
+                                                            points[candidates], SCREEN_CROPS)
     return screen

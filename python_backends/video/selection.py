@@ -58,15 +58,8 @@ def action_frames(screen: FrameScreen, blinks: list[ActionEvent], turns: list[Ac
 
 
 def match_frames(screen: FrameScreen, count: int) -> set[int]:
-    """The `count` sharpest of the 3 x `count` most frontal single-face frames with open eyes
-    (opening at least 0.8 x the clip's median)."""
-    faced = screen.single_face
-    if not len(faced):
-        return set()
-    opening = screen.eye_opening[faced]
-    open_eyed = faced[opening >= 0.8 * np.median(opening)]
-    frontal = open_eyed[np.argsort(np.abs(screen.yaw_deg[open_eyed]) + np.abs(screen.pitch_deg[open_eyed]),
-                                   kind="stable")[:3 * count]]
+    """The `count` sharpest of the match candidates (FrameScreen.match_candidates)."""
+    frontal = screen.match_candidates(count)
     return {int(i) for i in frontal[np.argsort(-screen.sharpness[frontal], kind="stable")[:count]]}
 
 

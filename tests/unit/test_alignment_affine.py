@@ -23,3 +23,12 @@ def test_inverse_round_trip():
 def test_rejects_non_affine_matrices(matrix):
     with pytest.raises(ValueError):
         Affine(matrix)
+
+
+def test_inverse_is_numpy_s_and_refuses_a_singular_transform():
+    transform = Affine(np.array([[0.8, -0.3, 40.0], [0.25, 1.1, -12.0]]))
+    linear = np.linalg.inv(transform.matrix[:, :2])
+    np.testing.assert_allclose(transform.inverse().matrix, np.hstack([linear, -linear @ transform.matrix[:, 2:]]),
+                               rtol=1e-12)
+    with pytest.raises(np.linalg.LinAlgError):
+        Affine(np.array([[1.0, 2.0, 0.0], [2.0, 4.0, 5.0]])).inverse()

@@ -16,9 +16,10 @@ from python_backends.decision import DecisionConfig
 from python_backends.imaging import DecodeSettings, model_parameters
 from python_backends.liveness.placement import LivenessCrops, face_placements
 from python_backends.liveness.preprocess import LivenessPreprocessor
+from python_backends.liveness.sharpness import face_sharpness
 from python_backends.verify.ensembles import CropSignals, Faces
 from python_backends.video import VideoSettings
-from python_backends.video.crops import landmarker_inputs
+from python_backends.video.crops import landmarker_inputs, landmarker_sharpness
 from python_backends.video.screening import SCREEN_CROPS, FrameScreen, frames_to_refine, screen_frames
 from python_backends.video.selection import at_frame_rate
 
@@ -100,6 +101,8 @@ def test_landmarker_crops_cut_here_match_liveness_preprocess():
     theirs, _, their_meta = preprocessor.run([(blob, face_placements(BOX, LANDMARKS, SCREEN_CROPS)[0])])
     assert ours.shape == theirs.shape == (1, 3, 192, 192) and np.array_equal(meta, their_meta)
     assert np.abs(ours - theirs).mean() < 2 / 255  # both bilinear; rounding and pixel-centre details differ
+    sharpness = landmarker_sharpness([rgb], BOX, LANDMARKS, SCREEN_CROPS)
+    assert sharpness == pytest.approx(face_sharpness(ours, SCREEN_CROPS.landmarker)[:, 0], rel=1e-5)
 
 
 class FakeEnsembles:
@@ -129,5 +132,8 @@ def test_screening_detects_at_the_detector_size_and_refines_around_the_blink():
     assert len(fake.landmarked) == len(set(fake.landmarked))
     measured = np.isfinite(result.eye_opening)
     assert measured.sum() == len(fake.landmarked) and result.eye_opening[13] == pytest.approx(0.05)
-    assert np.allclose(result.yaw_deg[measured], 1.0) and np.isfinite(result.sharpness[measured]).all()
+    assert np.allclose(result.yaw_deg[measured], 1.0)
+    candidates = result.match_candidates(CONFIG.match_frames)  # sharpness only ranks these: measured on them only
+    assert len(candidates) == 3 * CONFIG.match_frames and 13 not in candidates
+    assert np.array_equal(np.flatnonzero(np.isfinite(result.sharpness)), np.sort(candidates))
     assert sorted(result.signals) == sorted(fake.landmarked) and sorted(result.detections) == [*range(0, 30, 3), 29]
