@@ -29,7 +29,6 @@ from facegate.server.triton_environment import server_environment
 from facegate.server.verify_environment import verify_environment
 from facegate.server.watchdog import Heal, HealCounts, ModelControl, Watchdog
 from python_backends.gpus import visible_gpu_count
-from python_backends.verify.reload_metrics import SHARED_MEMORY
 from python_backends.verify.unanswered_errors import UnansweredFile
 
 STOP_GRACE_S = 60.0
@@ -128,8 +127,9 @@ def running_server(config: ServerConfig, echo: Callable[[str], None] | None = No
         operator_headers = config.operator_key.http_headers()
         models = wait_until_ready(process, config.http_url, log, config.startup_timeout_s, operator_headers)
         control = ModelControl(config.http_url, operator_headers)
-        watchdog = Watchdog(process, control, _heal_reporter(heal_counts, echo)).start()
-        recycler = ShmRecycler(process, control, _renewal_reporter(heal_counts, echo), config.shm_recycling).start()
+        report = _reload_reporter(heal_counts, echo)
+        watchdog = Watchdog(process, control, report).start()
+        recycler = ShmRecycler(process, control, report, config.shm_recycling).start()
         error_watch = ErrorWatch(config.metrics_url, unanswered).start()
         yield RunningServer(config, process, log, workdir, models, watchdog, recycler)
     finally:
@@ -141,21 +141,13 @@ def running_server(config: ServerConfig, echo: Callable[[str], None] | None = No
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _heal_reporter(counts: HealCounts, echo: Callable[[str], None] | None) -> Callable[[Heal], None]:
-    def report(heal: Heal) -> None:
-        if heal.error is None:
-            counts.add(heal.model)
+def _reload_reporter(counts: HealCounts, echo: Callable[[str], None] | None) -> Callable[[Heal | Renewal], None]:
+    """Counts a reload that succeeded under its reason, and echoes every one tried."""
+    def report(reload: Heal | Renewal) -> None:
+        if reload.error is None:
+            counts.add(reload.model, reload.reason)
         if echo is not None:
-            echo(f"facegate serve: {heal.describe()}\n")
-    return report
-
-
-def _renewal_reporter(counts: HealCounts, echo: Callable[[str], None] | None) -> Callable[[Renewal], None]:
-    def report(renewal: Renewal) -> None:
-        if renewal.error is None:
-            counts.add(renewal.model, SHARED_MEMORY)
-        if echo is not None:
-            echo(f"facegate serve: {renewal.describe()}\n")
+            echo(f"facegate serve: {reload.describe()}\n")
     return report
 
 

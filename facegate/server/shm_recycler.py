@@ -15,10 +15,12 @@ import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from facegate.server.config import RecyclePolicy
 from facegate.server.poller import Poller
-from facegate.server.watchdog import ModelControl, model_of, stub_processes
+from facegate.server.watchdog import ModelControl, model_of, stub_processes, timed
+from python_backends.verify.reload_metrics import SHARED_MEMORY
 
 POLL_S = 2.0
 
@@ -30,6 +32,8 @@ class Renewal:
     """The most shared memory one of its processes held."""
     seconds: float
     error: str | None = None
+    reason: ClassVar[str] = SHARED_MEMORY
+    """The `reason` label it is counted under."""
 
     def describe(self) -> str:
         what = f"renewed in {self.seconds:.1f} s" if self.error is None else f"renewal failed: {self.error}"
@@ -103,12 +107,6 @@ class ShmRecycler(Poller):
         return True
 
     def _renew(self, model: str, mb: float) -> None:
-        started = self._clock()
-        error = None
-        try:
-            self._control.renew(model)
-        except OSError as failure:
-            error = str(failure)
-        renewal = Renewal(model, mb, self._clock() - started, error)
+        renewal = Renewal(model, mb, *timed(lambda: self._control.renew(model), self._clock))
         self.renewals.append(renewal)
         self._on_renewal(renewal)

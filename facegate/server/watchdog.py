@@ -18,7 +18,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, ClassVar
 
 from facegate.server.poller import Poller
 from facegate.server.process_group import live_members
@@ -40,6 +40,8 @@ class Heal:
     seconds: float
     error: str | None = None
     """Why the reload failed (it is tried again at the next poll); None when the model is back."""
+    reason: ClassVar[str] = DIED
+    """The `reason` label it is counted under."""
 
     def describe(self) -> str:
         what = f"reloaded in {self.seconds:.1f} s" if self.error is None else f"reload failed: {self.error}"
@@ -59,6 +61,16 @@ def stub_processes(pgid: int) -> dict[int, str]:
         if argv[0].endswith(STUB_NAME) and len(argv) > INSTANCE_ARGUMENT:
             stubs[pid] = argv[INSTANCE_ARGUMENT].decode()
     return stubs
+
+
+def timed(action: Callable[[], None], clock: Callable[[], float] = time.monotonic) -> tuple[float, str | None]:
+    """Runs a model-control call: its seconds, and why it failed (None when it did not)."""
+    started = clock()
+    try:
+        action()
+    except OSError as failure:
+        return clock() - started, str(failure)
+    return clock() - started, None
 
 
 def running_instances(pgid: int) -> set[str]:
@@ -163,12 +175,6 @@ class Watchdog(Poller):
         return True
 
     def _heal(self, model: str, dead_instances: tuple[str, ...]) -> None:
-        started = time.monotonic()
-        error = None
-        try:
-            self._control.reload(model)
-        except OSError as failure:
-            error = str(failure)
-        heal = Heal(model, dead_instances, time.monotonic() - started, error)
+        heal = Heal(model, dead_instances, *timed(lambda: self._control.reload(model)))
         self.heals.append(heal)
         self._on_heal(heal)
