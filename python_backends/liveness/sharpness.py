@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from python_backends.imaging.input_spec import ModelInputSpec
-
 GREY_WEIGHTS = {"RGB": (0.299, 0.587, 0.114), "BGR": (0.114, 0.587, 0.299)}
 
 
@@ -27,11 +25,3 @@ def crop_sharpness(crops: np.ndarray) -> np.ndarray:
     channel by channel: a 3-weight BLAS product cost twice the CPU, its threads spinning)."""
     red, green, blue = (np.float32(weight) for weight in GREY_WEIGHTS["RGB"])
     return laplacian_variance(crops[..., 0] * red + crops[..., 1] * green + crops[..., 2] * blue)
-
-
-def face_sharpness(crops: np.ndarray, spec: ModelInputSpec) -> np.ndarray:
-    """Normalised model inputs [N, 3, S, S] (as `spec` made them) -> SHARPNESS [N, 1] float32."""
-    crops = np.asarray(crops, dtype=np.float32)
-    pixels = crops * np.asarray(spec.std, np.float32)[:, None, None] + np.asarray(spec.mean, np.float32)[:, None, None]
-    grey = np.tensordot(pixels, np.asarray(GREY_WEIGHTS[spec.channel_order], np.float32), axes=([1], [0]))
-    return laplacian_variance(grey)[:, None].astype(np.float32)

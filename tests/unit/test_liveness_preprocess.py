@@ -55,7 +55,8 @@ def test_spoof_input_and_sharpness_are_those_of_dalis_normalised_crop(params):
 
     from python_backends.alignment.warped_input import warped_input
     from python_backends.imaging import ImagePipeline
-    from python_backends.liveness.sharpness import crop_sharpness, face_sharpness
+    from python_backends.liveness.sharpness import crop_sharpness
+    from tests.unit.sharpness_reference import face_sharpness
 
     crops, settings = LivenessCrops.from_parameters(params), DecodeSettings(max_batch_size=1)
     placement = face_placements(BOX, LANDMARKS, crops)[0]

