@@ -177,7 +177,8 @@ class SequentialRun:
 
 def every_frame(config: DecisionConfig) -> DecisionConfig:
     """`config` with anti-spoofing and embeddings on every frame (what the naive baseline does)."""
-    return dataclasses.replace(config, spoof_frames=config.max_frames, identity_frames=config.max_frames)
+    return dataclasses.replace(config, spoof_frames=config.max_frames, spoof_stop_at_majority=False,
+                               identity_frames=config.max_frames)
 
 
 def measure_sequential(label: str, ens: InProcessEnsembles, material: Material, seconds: float,

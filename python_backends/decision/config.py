@@ -81,8 +81,11 @@ class DecisionConfig:
     # applied only to clips whose median face sharpness is at least spoof_min_sharpness: below it the
     # stand-in model called genuine webcam clips spoof (MODELS.md "Passive anti-spoofing policy";
     # measured in docs/accuracy.md): medians 7.7-22 there, while the clips it scored live had 57-444.
+    # The frames are scored until a majority lies on one side of the threshold (2 of 3 when they agree:
+    # the median's side, so the decision is the same); False scores all spoof_frames at once.
     spoof_threshold: float = 0.5
     spoof_frames: int = 3
+    spoof_stop_at_majority: bool = True
     spoof_min_sharpness: float = 40.0
 
     # Photo attack: no action detected and the 5-95 percentile spread of yaw, pitch and eye

@@ -7,6 +7,9 @@ the ID photo and scored for spoofing, so the frames that pass as the customer ar
 checked for a presentation attack; a sparse, evenly spaced sample (first and last frame included)
 is embedded for the identity-consistency check. The sample depends on the frame count alone, so
 its embeddings can run while the cheap signals that choose the frontal frames are computed.
+The frontal frames are scored for spoofing only until a majority of them lies on one side of the
+threshold (`spoof_frames_still_needed`): that side is the side of their median, so the rest would not
+change the decision.
 """
 
 from __future__ import annotations
@@ -50,3 +53,17 @@ def spread_sample(count: int, size: int) -> list[int]:
     if size < 2:
         return [0][:size]
     return sorted({int(i) for i in np.linspace(0, count - 1, size).round()})
+
+
+def spoof_frames_still_needed(scores: Sequence[float], total: int, threshold: float) -> int:
+    """How many more of the `total` chosen frames to score for spoofing, given the `scores` so far.
+
+    The decision compares the median of all `total` scores with `threshold`. Once more than half of
+    them (`total // 2 + 1`) lie on one side, both middle scores do too, so the median of all of them
+    and the median of those scored fall on that side whatever the rest score: 2 of 3 frames decide
+    unless they disagree. Until then, score just enough frames to reach that majority.
+    """
+    majority = total // 2 + 1
+    above = sum(score > threshold for score in scores)
+    agreeing = max(above, len(scores) - above)
+    return 0 if agreeing >= majority else min(majority - agreeing, total - len(scores))

@@ -38,7 +38,7 @@ from python_backends.decision import (
     screen_faces,
 )
 from python_backends.verify.ensembles import Ensembles, Faces, FaceSignals, InferenceFailed
-from python_backends.verify.frame_selection import frontal_frames, spread_sample
+from python_backends.verify.frame_selection import frontal_frames, spoof_frames_still_needed, spread_sample
 from python_backends.verify.image_facts import image_facts
 from python_backends.video import VideoProblem
 from python_backends.video.clip_frames import ChosenFrames, ClipFrames
@@ -158,7 +158,7 @@ class Verification:
         spoofed, matched = frontal[:config.spoof_frames], frontal[:config.match_frames]
         extra = [i for i in matched if i not in sample]
         spoof_scores, extra_embeddings = await asyncio.gather(
-            ensembles.spoof([inputs.frames[i] for i in spoofed], *_largest_faces([frame_faces[i] for i in spoofed])),
+            self._spoof_majority(inputs.frames, frame_faces, spoofed),
             self._embed(inputs.frames, frame_faces, extra),
         )
         watch.lap("spoof_embed")
@@ -166,7 +166,7 @@ class Verification:
         embeddings = {**dict(zip(sample, sample_embeddings)), **dict(zip(extra, extra_embeddings))}
         live_reference = reference_embedding(np.stack([embeddings[i] for i in matched]))
         match_score = float(id_embedding[0] @ live_reference)
-        frames = frame_measurements(frame_faces, signals, dict(zip(spoofed, (float(v) for v in spoof_scores))),
+        frames = frame_measurements(frame_faces, signals, dict(zip(spoofed, spoof_scores)),
                                     dict(zip(sample, identity_similarities(sample_embeddings))))
         id_photo = id_photo_measurement(id_faces, id_count, id_signals, match_score)
         decision = assess(challenge, id_photo, frames, config)
@@ -182,6 +182,17 @@ class Verification:
         if clip is not None:
             return [clip.signals[i] for i in faced]
         return await self._ensembles.signals([frames[i] for i in faced], *_largest_faces([faces[i] for i in faced]))
+
+    async def _spoof_majority(self, frames: tuple[bytes, ...], faces: list[Faces], chosen: list[int]) -> list[float]:
+        """Spoof scores of the first of the `chosen` frames, as many as the decision needs
+        (frame_selection.spoof_frames_still_needed): the others cost ~0.1 CPU-s each and change nothing."""
+        config, scores = self._config, list[float]()
+        while more := (spoof_frames_still_needed(scores, len(chosen), config.spoof_threshold)
+                       if config.spoof_stop_at_majority else len(chosen) - len(scores)):
+            batch = chosen[len(scores):len(scores) + more]
+            found = await self._ensembles.spoof([frames[i] for i in batch], *_largest_faces([faces[i] for i in batch]))
+            scores += [float(score) for score in found]
+        return scores
 
     async def _embed(self, frames: tuple[bytes, ...], faces: list[Faces], chosen: list[int]) -> np.ndarray:
         """Embeddings of the single face of each chosen frame (no call for none)."""

@@ -1,9 +1,12 @@
 """Which frames the expensive models see (python_backends/verify/frame_selection.py)."""
 
+import itertools
+
+import numpy as np
 import pytest
 
 from python_backends.verify.ensembles import FaceSignals
-from python_backends.verify.frame_selection import frontal_frames, spread_sample
+from python_backends.verify.frame_selection import frontal_frames, spoof_frames_still_needed, spread_sample
 
 
 def signals(yaw=0.0, pitch=0.0, eyes=0.3, sharpness=40.0):
@@ -34,3 +37,28 @@ def test_closed_eyes_everywhere_still_gives_frames():
 ])
 def test_the_identity_sample_spreads_over_the_clip_with_both_ends(count, size, expected):
     assert spread_sample(count, size) == expected
+
+
+def _scored_until_decided(scores: tuple[float, ...], threshold: float) -> list[float]:
+    """The scores verify asks for, in its order, until spoof_frames_still_needed says enough."""
+    scored: list[float] = []
+    while more := spoof_frames_still_needed(scored, len(scores), threshold):
+        scored += scores[len(scored):len(scored) + more]
+    return scored
+
+
+@pytest.mark.parametrize("total", [1, 2, 3, 4, 5])
+def test_the_frames_scored_decide_as_all_of_them_would(total):
+    """Every live/spoof pattern (scores at, just below and above the threshold): the median of the
+    frames scored lies on the side of the median of all of them."""
+    threshold = 0.5
+    for scores in itertools.product((0.1, 0.5, 0.9), repeat=total):
+        scored = _scored_until_decided(scores, threshold)
+        assert (np.median(scored) > threshold) == (np.median(scores) > threshold), (scores, scored)
+        assert len(scored) >= total // 2 + 1 or len(scored) == total
+
+
+def test_two_agreeing_frames_of_three_are_enough():
+    assert _scored_until_decided((0.1, 0.2, 0.9), 0.5) == [0.1, 0.2]
+    assert _scored_until_decided((0.9, 0.1, 0.2), 0.5) == [0.9, 0.1, 0.2]
+    assert spoof_frames_still_needed([], 3, 0.5) == 2

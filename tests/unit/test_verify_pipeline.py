@@ -64,7 +64,11 @@ class FakeEnsembles:
                 else FaceSignals((0.3, 0.3), 0.0, 0.0, 50.0) for b in images]
 
     async def spoof(self, images, boxes, landmarks):
+        """`spoof_score`: one score for every face, or a list handed out in the order faces are scored."""
         self.calls.append(("spoof", len(images)))
+        if isinstance(self.spoof_score, list):
+            scored = sum(count for name, count in self.calls if name == "spoof")
+            return np.array(self.spoof_score[scored - len(images):scored])
         return np.full(len(images), self.spoof_score)
 
     async def embed(self, images, landmarks):
@@ -72,10 +76,11 @@ class FakeEnsembles:
         return np.array([self.id_embedding if blob == ID_PHOTO else [1.0, 0.0] for blob in images])
 
 
-def run(ensembles, tmp_path, token=None, frames=FRAMES, id_photo=ID_PHOTO, clips=None, video=None):
+def run(ensembles, tmp_path, token=None, frames=FRAMES, id_photo=ID_PHOTO, clips=None, video=None,
+        config=DecisionConfig()):
     issuer = ChallengeIssuer(KEYRING, ChallengePolicy(allow_requested_actions=True))
     token = token or issuer.issue(False, ["blink", "turn_left"]).token
-    verification = Verification(ChallengeVerifier(KEYRING, SqliteTokenStore(tmp_path)), DecisionConfig(), ensembles,
+    verification = Verification(ChallengeVerifier(KEYRING, SqliteTokenStore(tmp_path)), config, ensembles,
                                 clips)
     return asyncio.run(verification.run(VerifyInputs(id_photo, tuple(frames), token, video)))
 
@@ -89,7 +94,7 @@ def test_genuine_request_batches_each_stage_once(tmp_path):
     extra = [count for name, count in ensembles.calls if name == "embed"][2:]  # frontal frames not in the sample
     assert sorted(ensembles.calls) == sorted([("detect", 1), ("detect", len(FRAMES)), ("signals", len(FRAMES)),
                                               ("signals", 1), ("embed", 1), ("embed", config.identity_frames),
-                                              ("spoof", config.spoof_frames)] + [("embed", n) for n in extra])
+                                              ("spoof", config.spoof_frames // 2 + 1)] + [("embed", n) for n in extra])
     assert sum(extra) <= config.match_frames
     assert {"screen", "detect", "signals", "spoof_embed", "decide", "total"} <= set(outcome.timings_ms)
 
@@ -98,6 +103,29 @@ def test_the_scored_frames_decide_the_spoof_check(tmp_path):
     outcome = run(FakeEnsembles(spoof_score=0.9), tmp_path)
     assert outcome.decision.reasons == (Reason.SPOOF_SUSPECTED,)
     assert outcome.decision.liveness.spoof_score == pytest.approx(0.9)
+
+
+def test_a_split_first_pair_scores_the_third_frame(tmp_path):
+    ensembles = FakeEnsembles(spoof_score=[0.9, 0.1, 0.8])
+    outcome = run(ensembles, tmp_path)
+    assert [call for call in ensembles.calls if call[0] == "spoof"] == [("spoof", 2), ("spoof", 1)]
+    assert outcome.decision.reasons == (Reason.SPOOF_SUSPECTED,)
+    assert outcome.decision.liveness.spoof_score == pytest.approx(0.8)  # the median of all three
+
+
+def test_an_agreeing_first_pair_decides_alone(tmp_path):
+    ensembles = FakeEnsembles(spoof_score=[0.1, 0.3, 0.9])
+    outcome = run(ensembles, tmp_path)
+    assert [call for call in ensembles.calls if call[0] == "spoof"] == [("spoof", 2)]
+    assert outcome.decision.verdict is Verdict.ACCEPT, outcome.decision.reasons
+    assert outcome.decision.liveness.spoof_score == pytest.approx(0.2)
+
+
+def test_without_the_majority_stop_every_chosen_frame_is_scored(tmp_path):
+    ensembles = FakeEnsembles(spoof_score=[0.1, 0.3, 0.9])
+    outcome = run(ensembles, tmp_path, config=DecisionConfig(spoof_stop_at_majority=False))
+    assert [call for call in ensembles.calls if call[0] == "spoof"] == [("spoof", 3)]
+    assert outcome.decision.liveness.spoof_score == pytest.approx(0.3)
 
 
 def test_token_errors_stop_before_inference(tmp_path):
@@ -173,7 +201,7 @@ def test_the_chosen_frames_run_the_frame_path_on_what_screening_measured(tmp_pat
     config = DecisionConfig()
     assert ("detect", 1) in ensembles.calls and ("signals", 1) in ensembles.calls  # the ID photo's
     assert not [call for call in ensembles.calls if call[0] in ("detect", "signals") and call[1] > 1]
-    assert ("spoof", config.spoof_frames) in ensembles.calls
+    assert ("spoof", config.spoof_frames // 2 + 1) in ensembles.calls
 
 
 def test_a_second_face_screening_found_in_a_chosen_frame_still_rejects(tmp_path):
