@@ -1,4 +1,4 @@
-"""Embedder input: decode, warp onto the ArcFace template from 5 landmarks, normalise (DALI)."""
+"""Embedder input: decode (DALI), warp onto the ArcFace template from 5 landmarks (imaging/crops.py), normalise."""
 
 from __future__ import annotations
 
@@ -7,14 +7,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from nvidia.dali import types
-from nvidia.dali.data_node import DataNode
 
 from python_backends.alignment.arcface import arcface_transform
 from python_backends.config_parameters import read_strictly
-from python_backends.imaging.input_spec import EMBEDDER_INPUT, ModelInputSpec
-from python_backends.alignment.warped_input import warped_input
-from python_backends.imaging import DecodeSettings, ImagePipeline
+from python_backends.imaging import DecodeSettings
+from python_backends.imaging.crops import CropPipeline
+from python_backends.imaging.input_spec import EMBEDDER_INPUT, ModelInputSpec, normalised
 
 _MATRIX = "crop_to_image"
 
@@ -34,11 +32,7 @@ class EmbedPreprocessor:
 
     def __init__(self, spec: ModelInputSpec, settings: DecodeSettings):
         self.spec = spec
-
-        def graph(images: DataNode, inputs: Mapping[str, DataNode]) -> tuple[DataNode]:
-            return (warped_input(images, inputs[_MATRIX], spec),)
-
-        self._pipeline = ImagePipeline(graph, settings, sample_inputs={_MATRIX: types.FLOAT})
+        self._pipeline = CropPipeline({_MATRIX: spec.input_size}, settings)
 
     def crop_matrix(self, landmarks: np.ndarray) -> np.ndarray:
         """Crop -> image matrix (float32 2x3) for one face; ValueError for degenerate landmarks."""
@@ -47,7 +41,8 @@ class EmbedPreprocessor:
     def run(self, samples: Sequence[tuple[bytes, np.ndarray]]) -> tuple[np.ndarray]:
         """Samples are (blob, crop_matrix); raises `InvalidImagesError` naming unusable images."""
         blobs, matrices = zip(*samples)
-        return self._pipeline.run(list(blobs), **{_MATRIX: list(matrices)})
+        (crops,) = self._pipeline.run(list(blobs), **{_MATRIX: list(matrices)})
+        return (normalised(crops, self.spec),)
 
 
 def preprocess_settings(args: Mapping[str, Any]) -> tuple[ModelInputSpec, DecodeSettings]:

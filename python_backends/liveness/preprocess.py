@@ -1,5 +1,5 @@
-"""Liveness inputs from one decode (DALI): the rotated landmarker crop (normalised), the anti-spoofing
-crop (uint8 RGB) and CROP_META, per (image, face box, 5 landmarks); where the crops lie:
+"""Liveness inputs from one decode (imaging/crops.py): the rotated landmarker crop (normalised), the
+anti-spoofing crop (uint8 RGB) and CROP_META, per (image, face box, 5 landmarks); where the crops lie:
 liveness/placement.py.
 
 The anti-spoofing crop stays uint8: `face_signals` needs only its sharpness, and normalising it to the
@@ -13,12 +13,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from nvidia.dali import types
-from nvidia.dali.data_node import DataNode
 
 from python_backends.config_parameters import read_strictly
-from python_backends.alignment.warped_input import warped_input
-from python_backends.imaging import DecodeSettings, ImagePipeline, warp_affine
+from python_backends.imaging import DecodeSettings
+from python_backends.imaging.crops import CropPipeline
 from python_backends.imaging.input_spec import normalised
 from python_backends.liveness.placement import FacePlacement, LivenessCrops
 
@@ -31,24 +29,19 @@ class LivenessPreprocessor:
 
     def __init__(self, crops: LivenessCrops, settings: DecodeSettings):
         self.crops = crops
-        side = crops.antispoof.input_size
-
-        def graph(images: DataNode, inputs: Mapping[str, DataNode]) -> tuple[DataNode, DataNode]:
-            return (warped_input(images, inputs[_LANDMARKER_MATRIX], crops.landmarker),
-                    warp_affine(images, inputs[_ANTISPOOF_MATRIX], size=(side, side)))
-
-        self._pipeline = ImagePipeline(graph, settings, sample_inputs={_LANDMARKER_MATRIX: types.FLOAT,
-                                                                       _ANTISPOOF_MATRIX: types.FLOAT})
+        self._pipeline = CropPipeline({_LANDMARKER_MATRIX: crops.landmarker.input_size,
+                                       _ANTISPOOF_MATRIX: crops.antispoof.input_size}, settings)
 
     def run(self, samples: Sequence[tuple[bytes, FacePlacement]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(landmarker input [n, 3, S, S] float32, anti-spoofing crops [n, S, S, 3] uint8 RGB, CROP_META [n, 6]).
         Raises `InvalidImagesError` naming unusable images."""
         blobs = [blob for blob, _ in samples]
         placements = [placement for _, placement in samples]
-        landmarker_input, antispoof_crops = self._pipeline.run(
+        landmarker_crops, antispoof_crops = self._pipeline.run(
             blobs, **{_LANDMARKER_MATRIX: [p.landmarker_matrix for p in placements],
                       _ANTISPOOF_MATRIX: [p.antispoof_matrix for p in placements]})
-        return landmarker_input, antispoof_crops, np.stack([p.crop_meta for p in placements])
+        return (normalised(landmarker_crops, self.crops.landmarker), antispoof_crops,
+                np.stack([p.crop_meta for p in placements]))
 
     def antispoof_input(self, antispoof_crops: np.ndarray) -> np.ndarray:
         """The anti-spoofing network's input (SPOOF_INPUT [n, 3, S, S] float32) from `run`'s crops."""

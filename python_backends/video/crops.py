@@ -1,4 +1,4 @@
-"""The liveness crops cut straight from decoded frames (PIL's affine warp), for a VIDEO's frames.
+"""The liveness crops cut straight from decoded frames (imaging/warp.py), for a VIDEO's frames.
 
 liveness_preprocess makes the same crops from an encoded image with DALI; for every frame of a clip
 that decode was most of screening's cost. The crops' placement (face_placements) and normalisation
@@ -11,18 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from PIL import Image
 
 from python_backends.imaging.input_spec import normalised
+from python_backends.imaging.warp import warp_on_host
 from python_backends.liveness.placement import LivenessCrops, face_placements
 from python_backends.liveness.sharpness import crop_sharpness
-
-
-def _cut(frames: Sequence[np.ndarray], matrices: Sequence[np.ndarray], size: int) -> np.ndarray:
-    """RGB uint8 crops [n, size, size, 3]: each frame warped by its crop -> frame matrix (bilinear, black outside)."""
-    return np.stack([np.asarray(Image.fromarray(np.ascontiguousarray(frame)).transform(
-        (size, size), Image.Transform.AFFINE, data=tuple(float(v) for v in matrix.ravel()),
-        resample=Image.Resampling.BILINEAR)) for frame, matrix in zip(frames, matrices)])
 
 
 def landmarker_inputs(frames: Sequence[np.ndarray], boxes: np.ndarray, landmarks: np.ndarray,
@@ -30,7 +23,7 @@ def landmarker_inputs(frames: Sequence[np.ndarray], boxes: np.ndarray, landmarks
     """RGB frames + one face each (boxes [n, 4], landmarks [n, 5, 2]; n >= 1) -> (the landmarker's
     input [n, 3, S, S], CROP_META [n, 6]), as liveness_preprocess makes them."""
     placements = face_placements(boxes, landmarks, crops)
-    cut = _cut(frames, [placement.landmarker_matrix for placement in placements], crops.landmarker.input_size)
+    cut = warp_on_host(frames, [placement.landmarker_matrix for placement in placements], crops.landmarker.input_size)
     return (normalised(cut, crops.landmarker), np.stack([placement.crop_meta for placement in placements]))
 
 
@@ -39,7 +32,7 @@ def landmarker_sharpness(frames: Sequence[np.ndarray], boxes: np.ndarray, landma
     """The sharpness [n] of the landmarker crop of one face per RGB frame (ranks a clip's frames for
     the match; not the scale of the decision's blur gates)."""
     placements = face_placements(boxes, landmarks, crops)
-    return crop_sharpness(_cut(frames, [placement.landmarker_matrix for placement in placements],
+    return crop_sharpness(warp_on_host(frames, [placement.landmarker_matrix for placement in placements],
                                crops.landmarker.input_size))
 
 
@@ -48,5 +41,5 @@ def antispoof_sharpness(frames: Sequence[np.ndarray], boxes: np.ndarray, landmar
     """liveness_preprocess's SHARPNESS [n] of one face per RGB frame: the Laplacian variance of the
     anti-spoofing crop (the scale DecisionConfig's min_frame_sharpness and spoof_min_sharpness use)."""
     placements = face_placements(boxes, landmarks, crops)
-    return crop_sharpness(_cut(frames, [placement.antispoof_matrix for placement in placements],
+    return crop_sharpness(warp_on_host(frames, [placement.antispoof_matrix for placement in placements],
                                crops.antispoof.input_size))
