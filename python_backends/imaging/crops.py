@@ -20,10 +20,11 @@ from python_backends.imaging.warp import warp_on_host
 class CropPipeline:
     """Encoded images -> one uint8 crop per image for each named crop side (`sides`: name -> S px)."""
 
-    def __init__(self, sides: Mapping[str, int], settings: DecodeSettings, warp_on_gpu: bool | None = None):
-        """`warp_on_gpu`: DALI warps (default: on a GPU instance); False: PIL warps the decoded images."""
+    def __init__(self, sides: Mapping[str, int], settings: DecodeSettings, dali_warps: bool | None = None):
+        """`dali_warps`: DALI cuts the crops where it decodes (default: on a GPU instance); False: PIL cuts
+        them from DALI's decoded images."""
         self.sides = dict(sides)
-        self._on_host = not (settings.device_id is not None if warp_on_gpu is None else warp_on_gpu)
+        self._on_host = not (settings.device_id is not None if dali_warps is None else dali_warps)
         if self._on_host:
             self._pipeline = ImagePipeline(lambda images, _: (images,), settings)
         else:
@@ -31,10 +32,6 @@ class CropPipeline:
                 lambda images, inputs: tuple(warp_affine(images, inputs[name], size=(side, side))
                                              for name, side in self.sides.items()),
                 settings, sample_inputs={name: types.FLOAT for name in self.sides})
-
-    @property
-    def settings(self) -> DecodeSettings:
-        return self._pipeline.settings
 
     def run(self, blobs: Sequence[bytes], **matrices: Sequence[np.ndarray]) -> tuple[np.ndarray, ...]:
         """The crops of each name in `sides` order; `matrices[name]` holds one crop -> image matrix per blob.

@@ -5,12 +5,14 @@ Screening measured every frame; the decision layer's own blink and turn detectio
 the actions at the full frame rate. The chosen frames carry each of them into the decision: a blink
 as open-closed-open (its last open frame before, its most closed frame, its first open frame after),
 a turn as its start, peak and end. Then the sharpest of the most frontal open-eyed frames (for the
-face match) and frames evenly spread over the clip (the neutral pose, faceless frames, stillness).
+face match) and frames evenly spread over the clip (the neutral pose, faceless frames, stillness),
+each moved to the nearest frame the detector ran on: its faces need no new detection (chosen.py).
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -63,9 +65,14 @@ def match_frames(screen: FrameScreen, count: int) -> set[int]:
     return {int(i) for i in frontal[np.argsort(-screen.sharpness[frontal], kind="stable")[:count]]}
 
 
-def spread_frames(total: int, count: int) -> set[int]:
-    """`count` frame numbers evenly spread over `total` frames, first and last included."""
-    return {int(round(i)) for i in np.linspace(0, total - 1, min(count, total))}
+def spread_frames(total: int, count: int, onto: Sequence[int] = ()) -> set[int]:
+    """`count` frame numbers evenly spread over `total` frames, first and last included; each moved
+    to the nearest of `onto` when given (fewer frames where two meet)."""
+    spread = np.linspace(0, total - 1, min(count, total)).round().astype(int)
+    if not len(onto):
+        return {int(i) for i in spread}
+    known = np.asarray(sorted(onto))
+    return {int(known[np.abs(known - i).argmin()]) for i in spread}
 
 
 def select_frames(screen: FrameScreen, fps: float, config: DecisionConfig, wanted: int,
@@ -78,8 +85,9 @@ def select_frames(screen: FrameScreen, fps: float, config: DecisionConfig, wante
     blinks, turns = clip_actions(screen, at_frame_rate(config, fps, reference_fps))
     chosen = action_frames(screen, blinks, turns) | match_frames(screen, config.match_frames)
     budget = min(config.max_frames, max(wanted, len(chosen) + MIN_SPREAD_FRAMES))
-    spread = budget - len(chosen)
+    spread, detected = budget - len(chosen), sorted(screen.detections)
     while len(chosen) < min(budget, total):
-        chosen |= set(sorted(spread_frames(total, spread) - chosen)[:budget - len(chosen)])
+        onto = detected if spread <= len(detected) else ()  # past that, any frame: the budget must fill
+        chosen |= set(sorted(spread_frames(total, spread, onto) - chosen)[:budget - len(chosen)])
         spread += 1
     return sorted(chosen)[:config.max_frames]

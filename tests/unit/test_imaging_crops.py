@@ -12,8 +12,8 @@ MATRICES = {"inside": np.array([[1.2, 0.0, 300.0], [0.0, 1.2, 40.0]], np.float32
 SIDES = {"large": 96, "small": 40}
 
 
-def _crops(warp_on_gpu: bool, blobs: list[bytes]) -> tuple[np.ndarray, ...]:
-    pipeline = CropPipeline(SIDES, DecodeSettings(max_batch_size=4, num_threads=1), warp_on_gpu=warp_on_gpu)
+def _crops(dali_warps: bool, blobs: list[bytes]) -> tuple[np.ndarray, ...]:
+    pipeline = CropPipeline(SIDES, DecodeSettings(max_batch_size=4, num_threads=1), dali_warps=dali_warps)
     matrices = list(MATRICES.values())[:len(blobs)]
     return pipeline.run(blobs, large=matrices, small=matrices)
 

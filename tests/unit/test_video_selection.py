@@ -40,10 +40,11 @@ def test_faces_between_detections_are_interpolated():
     assert np.isnan(boxes[6]).all()
 
 
-def screen(opening, yaw, faces=None) -> FrameScreen:
+def screen(opening, yaw, faces=None, detections=()) -> FrameScreen:
     n = len(opening)
     return FrameScreen(np.ones(n, int) if faces is None else np.asarray(faces), np.asarray(opening, float),
-                       np.asarray(yaw, float), np.zeros(n), np.linspace(50, 60, n))
+                       np.asarray(yaw, float), np.zeros(n), np.linspace(50, 60, n),
+                       detections={i: one_face(0.0) for i in detections})
 
 
 def clip_at_30fps() -> tuple[np.ndarray, np.ndarray]:
@@ -61,6 +62,23 @@ def test_selection_carries_the_blink_and_the_turn_and_spreads_the_rest():
     assert {19, 21, 24} <= set(chosen)  # open, most closed, open
     assert {60, 69} <= set(chosen)  # the turn's start and end
     assert chosen[0] == 0 and chosen[-1] == 89
+
+
+def test_spread_frames_are_frames_the_detector_ran_on():
+    opening, yaw = clip_at_30fps()
+    detected = detected_frames(90, 6)
+    chosen = select_frames(screen(opening, yaw, detections=detected), 30.0, CONFIG, 12, 12.0)
+    plain = select_frames(screen(opening, yaw), 30.0, CONFIG, 12, 12.0)
+    actions = {19, 21, 24, 60, 69}
+    assert actions <= set(chosen) and len(chosen) == len(plain)
+    assert set(chosen) - set(plain) <= set(detected)  # what moved, moved onto a detected frame
+    assert len(set(chosen) & set(detected)) > len(set(plain) & set(detected))
+
+
+def test_a_budget_larger_than_the_detected_frames_still_fills():
+    opening, yaw = clip_at_30fps()
+    chosen = select_frames(screen(opening, yaw, detections=[0, 45, 89]), 30.0, CONFIG, 30, 12.0)
+    assert len(chosen) == 30 and {0, 19, 21, 24, 60, 69, 89} <= set(chosen)
 
 
 def test_a_blink_only_one_frame_in_three_would_miss_is_still_chosen():
