@@ -11,10 +11,11 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from nvidia.dali import types
+from PIL import Image
 
 from python_backends.imaging.pipeline import ImagePipeline, warp_affine
 from python_backends.imaging.settings import DecodeSettings
-from python_backends.imaging.warp import warp_on_host
+from python_backends.imaging.warp import warp_image
 
 
 class CropPipeline:
@@ -43,5 +44,11 @@ class CropPipeline:
         for name, values in matrices.items():
             if len(values) != len(blobs):
                 raise ValueError(f"{name}: {len(values)} values for {len(blobs)} images")
-        (images,) = self._pipeline.run_samples(blobs)
-        return tuple(warp_on_host(images, matrices[name], side) for name, side in self.sides.items())
+        placements = iter(zip(*(matrices[name] for name in self.sides)))
+
+        def cut(decoded: np.ndarray) -> tuple[np.ndarray, ...]:
+            image = Image.fromarray(np.ascontiguousarray(decoded))
+            return tuple(warp_image(image, matrix, side) for matrix, side in zip(next(placements), self.sides.values()))
+
+        per_image = self._pipeline.map_samples(blobs, cut)
+        return tuple(np.stack(crops) for crops in zip(*per_image))

@@ -76,6 +76,12 @@ class ImagePipeline:
         outputs = self._run_checked(blobs, sample_inputs, lambda out: [np.array(out[i]) for i in range(len(out))])
         return tuple([sample for part in parts for sample in part] for parts in outputs)
 
+    def map_samples(self, blobs: Sequence[bytes], each: Callable[[np.ndarray], T]) -> list[T]:
+        """`each` of every sample of the graph's only output, in order, given a view of DALI's buffer (valid
+        during the call only): no copy of a decoded image is kept (a burst of 10 Mpx frames held them all)."""
+        (parts,) = self._run_checked(blobs, {}, lambda out: [each(np.asarray(out[i])) for i in range(len(out))])
+        return [result for part in parts for result in part]
+
     def _run_checked(self, blobs: Sequence[bytes], sample_inputs: SampleInputs,
                      convert: Callable[[TensorListCPU], T]) -> list[list[T]]:
         """Per graph output, the converted outputs of each chunk of at most `max_batch_size` images."""

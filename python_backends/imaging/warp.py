@@ -13,8 +13,14 @@ import numpy as np
 from PIL import Image
 
 
+def warp_image(image: Image.Image, matrix: np.ndarray, size: int) -> np.ndarray:
+    """One RGB uint8 crop [size, size, 3] of `image` by its crop -> image matrix."""
+    return np.asarray(image.transform((size, size), Image.Transform.AFFINE,
+                                      data=tuple(float(v) for v in np.ravel(matrix)),
+                                      resample=Image.Resampling.BILINEAR))
+
+
 def warp_on_host(images: Sequence[np.ndarray], matrices: Sequence[np.ndarray], size: int) -> np.ndarray:
     """RGB uint8 crops [n, size, size, 3]: each image warped by its crop -> image matrix."""
-    return np.stack([np.asarray(Image.fromarray(np.ascontiguousarray(image)).transform(
-        (size, size), Image.Transform.AFFINE, data=tuple(float(v) for v in np.ravel(matrix)),
-        resample=Image.Resampling.BILINEAR)) for image, matrix in zip(images, matrices)])
+    return np.stack([warp_image(Image.fromarray(np.ascontiguousarray(image)), matrix, size)
+                     for image, matrix in zip(images, matrices)])
