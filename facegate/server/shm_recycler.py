@@ -89,10 +89,13 @@ class ShmRecycler(Poller):
         except (OSError, ValueError, KeyError):
             return True  # starting, stopping or busy: the next look
         now = self._clock()
-        if answered != self._answered:
+        if self._answered is None or answered > self._answered:
             self._answered, self._quiet_since = answered, now
             self._renewed.clear()
             return True
+        # A renewed model's statistics start again from 0: a drop is no traffic (taken for traffic, it
+        # renewed the model again and again, while a call could be arriving).
+        self._answered = answered
         if now - self._quiet_since < self._policy.idle_s:
             return True
         shared = {}

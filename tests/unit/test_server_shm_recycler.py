@@ -62,9 +62,13 @@ def test_renews_only_after_the_server_was_idle_long_enough(monkeypatch):
         assert "70 MB" in seen[0].describe()
         clock.now = 30.0
         assert recycler.poll() and control.renewed == ["verify"]  # not again before more traffic
-        clock.now, control.answered = 31.0, 5
+        clock.now, control.answered = 30.5, 0  # the renewed model's statistics restart: no traffic
+        assert recycler.poll() and control.renewed == ["verify"]
+        clock.now = 40.6
+        assert recycler.poll() and control.renewed == ["verify"]
+        clock.now, control.answered = 41.0, 1  # traffic again (from the restarted count)
         assert recycler.poll()
-        clock.now = 41.5
+        clock.now = 51.5
         assert recycler.poll() and control.renewed == ["verify", "verify"]
     finally:
         server.kill()
