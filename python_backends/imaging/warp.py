@@ -2,7 +2,7 @@
 
 The host-side twin of DALI's `warp_affine` (same matrices, same pixel-centre convention, bilinear,
 black outside; results within one grey level of DALI's): on the CPU, DALI 2.4's warp_affine costs
-~2.5x the CPU for the same crop (docs/tuning.md "Cutting the crops").
+~2.5x the CPU for the same crop (docs/tuning.md "Two frames of three, and crops cut by PIL").
 """
 
 from __future__ import annotations
