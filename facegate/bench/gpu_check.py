@@ -7,8 +7,11 @@
    decodes where expected (DALI's nvJPEG mixed decoder on the GPU; DALI's CPU decoder with --device cpu);
 3. the served outputs (detect, liveness, embed, verify decisions) against the CPU path computed in this
    process (ONNX Runtime CPU provider, DALI CPU decoder), within the tolerances in TOLERANCES;
-4. the benchmark at rising concurrency: verifications/s, frames/s, p50/p99, server CPU s per
-   verification and GPU memory in use.
+4. the benchmark's MP4 sent as a VIDEO: decoded where expected (the `decoder` verify answers: nvdec on
+   the GPU, ffmpeg on the CPU) and decided as the CPU path decides it; on a GPU, the NVDEC frames
+   (video/gpu_decoder.py) against PyAV's in this process;
+5. the benchmark at rising concurrency: verifications/s, frames/s, p50/p99, server CPU s per
+   verification and GPU memory in use; then the same for the MP4 (decoded frames/s).
 
 Exit status 0 only when every check passes. `--device cpu` runs the same code without a GPU (CI runs it
 with a short load).
@@ -36,8 +39,12 @@ from facegate.bench.material import GENUINE_ACTIONS, Material, load_material
 from facegate.bench.served import measure_served
 from facegate.paths import MODEL_REPOSITORY
 from facegate.server import Device, RunningServer
-from facegate_client import ClientOptions, FacegateClient
-from python_backends.decision import DecisionConfig
+from facegate_client import ClientOptions, FacegateClient, VerificationResult
+from python_backends.decision import Decision, DecisionConfig
+from python_backends.video import VideoSettings
+from python_backends.video.cpu_decoder import decode_cpu
+from python_backends.video.frames import FFMPEG, NVDEC
+from python_backends.video.probe import probe
 
 PREPROCESSING = ("detect_preprocess", "liveness_preprocess", "embed_preprocess")
 TOLERANCES = {
@@ -48,7 +55,10 @@ TOLERANCES = {
     "yaw / pitch deg": 3.0,
     "spoof score": 0.05,
     "embedding 1 - cosine": 0.02,
+    # NVDEC and FFmpeg decode H.264 bit-exactly; their YUV -> RGB conversions and scalers differ by a level or two.
+    "video pixels, mean grey levels": 2.0,
 }
+CLIP_DECODER = {Device.GPU: NVDEC, Device.CPU: FFMPEG}
 _ORT_LINE = re.compile(r"(\w+_\d+_\d+): \S+ on (\w+) device (\d+), providers \[([^\]]*)\]")
 _DECODER_LINE = re.compile(r'(\w+_\d+_\d+): (DALI [^\n"]*decoder[^\n"]*)')
 
@@ -140,18 +150,50 @@ def decision_checks(url: str, material: Material, local: InProcessEnsembles) -> 
     cases = {"genuine": (material.id_photo, material.genuine),
              "impostor": (material.impostor_id_photo, material.genuine),
              "photo attack": (material.id_photo, material.photo_attack)}
-    checks = []
     with FacegateClient(url, ClientOptions(timeout_s=300.0)) as client, \
             LocalVerifier(local, DecisionConfig()) as verifier:
-        for name, (id_photo, frames) in cases.items():
-            token = client.challenge(mirrored=False, actions=list(GENUINE_ACTIONS)).token
-            served = client.verify(id_photo, frames, token)
-            served_codes = (_text(served.decision), [_text(code) for code in served.codes])
-            decision = verifier.decide(id_photo, frames)
-            local_codes = (decision.verdict.value, [reason.value for reason in decision.reasons])
-            checks.append(Check(f"verify decision ({name}): served vs CPU path", served_codes == local_codes,
-                                f"{served_codes} vs {local_codes}"))
+        return [_same_decision(name, _verify(client, id_photo, frames=frames), verifier.decide(id_photo, frames))
+                for name, (id_photo, frames) in cases.items()]
+
+
+def video_checks(url: str, material: Material, local: InProcessEnsembles, device: Device) -> list[Check]:
+    """The genuine MP4 as a VIDEO: the decoder verify answers, its decision against the CPU path's; on a GPU
+    also NVDEC's frames against PyAV's."""
+    expected = CLIP_DECODER[device]
+    with FacegateClient(url, ClientOptions(timeout_s=300.0)) as client, \
+            LocalVerifier(local, DecisionConfig()) as verifier:
+        served = _verify(client, material.id_photo, video=material.genuine_video)
+        decoder = served.raw.get("video", {}).get("decoder")
+        checks = [Check(f"VIDEO decoded by {expected}", decoder == expected, f"verify answered decoder {decoder}"),
+                  _same_decision("MP4", served, verifier.decide(material.id_photo, video=material.genuine_video))]
+    if device is Device.GPU:
+        checks.append(_within("video pixels, mean grey levels", nvdec_difference(material.genuine_video)))
     return checks
+
+
+def nvdec_difference(video: bytes) -> float:
+    """Mean absolute difference of NVDEC's frames (DALI, GPU 0) from PyAV's; inf when NVDEC did not
+    decode the clip (it fell back to FFmpeg) or gave another frame count."""
+    from python_backends.video.gpu_decoder import gpu_decoder
+
+    settings = VideoSettings()
+    info = probe(video, settings)
+    gpu, cpu = gpu_decoder(0)(video, info, settings), decode_cpu(video, info, settings)
+    if gpu.decoder != NVDEC or len(gpu.frames) != len(cpu.frames):
+        return float("inf")
+    return float(np.mean([np.abs(a.astype(np.int16) - b).mean() for a, b in zip(gpu.frames, cpu.frames)]))
+
+
+def _verify(client: FacegateClient, id_photo: bytes, **clip: object) -> VerificationResult:
+    token = client.challenge(mirrored=False, actions=list(GENUINE_ACTIONS)).token
+    return client.verify(id_photo, token=token, **clip)
+
+
+def _same_decision(name: str, served: VerificationResult, decision: Decision) -> Check:
+    served_codes = (_text(served.decision), [_text(code) for code in served.codes])
+    local_codes = (decision.verdict.value, [reason.value for reason in decision.reasons])
+    return Check(f"verify decision ({name}): served vs CPU path", served_codes == local_codes,
+                 f"{served_codes} vs {local_codes}")
 
 
 def _text(value: object) -> str:
@@ -169,13 +211,15 @@ def gpu_memory_mib() -> str:
 
 
 def bench(server: RunningServer, material: Material, concurrency: Sequence[int], seconds: float,
-          warmup: float) -> None:
-    """Prints one table row per concurrency level as it is measured."""
+          warmup: float, video: bool = False) -> None:
+    """Prints one table row per concurrency level as it is measured; `video`: the clip sent as the MP4
+    (frames/s then counts the frames the server decoded)."""
+    frames = probe(material.genuine_video, VideoSettings()).frame_count if video else material.frames
     print("| users | verifications/s | frames/s | p50 s | p99 s | server CPU s / verification | GPU memory MiB | "
           "failed |\n| --- | --- | --- | --- | --- | --- | --- | --- |", flush=True)
     for users in concurrency:
-        run = measure_served(server.grpc_url, server.pid, material, users, seconds, warmup)
-        print(f"| {users} | {run.verifications_per_s:.3f} | {run.verifications_per_s * material.frames:.1f} | "
+        run = measure_served(server.grpc_url, server.pid, material, users, seconds, warmup, video=video)
+        print(f"| {users} | {run.verifications_per_s:.3f} | {run.verifications_per_s * frames:.1f} | "
               f"{run.latency.p50_s:.3f} | {run.latency.p99_s:.3f} | {run.server_cpu_s_per_verification:.2f} | "
               f"{gpu_memory_mib()} | {run.failures} |", flush=True)
 
@@ -193,6 +237,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="TensorRT engine cache directory (built engines are reused by later runs)")
     parser.add_argument("--frames", type=int, default=16, help="frames per verification (8..48)")
     parser.add_argument("--concurrency", type=_ints, default=[1, 2, 4, 8, 16, 32], help="users per bench level")
+    parser.add_argument("--video-concurrency", type=_ints, default=[1, 4, 16],
+                        help="users per bench level with the clip sent as the MP4 (empty: none)")
     parser.add_argument("--seconds", type=float, default=20.0, help="measured time per level")
     parser.add_argument("--warmup", type=float, default=5.0, help="unmeasured load before each level")
     return parser.parse_args(argv)
@@ -213,11 +259,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             checks = placement_checks(server.log.text(), device, args.tensorrt)
             checks += output_checks(server.grpc_url, material, local)
             checks += decision_checks(server.grpc_url, material, local)
+            checks += video_checks(server.grpc_url, material, local, device)
             for check in checks:
                 print(f"{'PASS' if check.passed else 'FAIL'}  {check.name}: {check.detail}", flush=True)
             print(f"\nbench, {args.frames} frames + ID photo per verification, {args.seconds:.0f} s per level:",
                   flush=True)
             bench(server, material, args.concurrency, args.seconds, args.warmup)
+            if args.video_concurrency:
+                print(f"\nbench, the {len(material.genuine_video):,}-byte MP4 + ID photo per verification:", flush=True)
+                bench(server, material, args.video_concurrency, args.seconds, args.warmup, video=True)
     failed = [check.name for check in checks if not check.passed]
     print(f"\n{len(checks) - len(failed)}/{len(checks)} checks passed" + (f"; FAILED: {failed}" if failed else ""))
     return 1 if failed else 0

@@ -23,6 +23,9 @@ from python_backends.liveness.postprocess import liveness_signals
 from python_backends.liveness.placement import face_placements
 from python_backends.verify.ensembles import Ensembles
 from python_backends.verify.pipeline import Verification, VerifyInputs
+from python_backends.video import VideoSettings
+from python_backends.video.clip_frames import ClipFrames
+from python_backends.video.cpu_decoder import decode_cpu
 
 
 @dataclass(frozen=True)
@@ -124,14 +127,15 @@ class _CountingEnsembles:
 
 class LocalVerifier:
     """The verify pipeline in this process over `ensembles`, with a throwaway keyring and nonce store:
-    `with LocalVerifier(ensembles, config) as verifier: verifier.decide(id_photo, frames, actions)`."""
+    `with LocalVerifier(ensembles, config) as verifier: verifier.decide(id_photo, frames, actions)`.
+    A VIDEO is decoded on the CPU (PyAV) with the default VideoSettings, as verify's config.pbtxt has them."""
 
     def __init__(self, ensembles: Ensembles, config: DecisionConfig):
         keyring = Keyring((SigningKey("bench", secrets.token_bytes(32)),))
         self._issuer = ChallengeIssuer(keyring, ChallengePolicy(allow_requested_actions=True))
         self._state_dir = tempfile.TemporaryDirectory(prefix="facegate-bench-")
         self._verification = Verification(ChallengeVerifier(keyring, SqliteTokenStore(Path(self._state_dir.name))),
-                                          config, ensembles)
+                                          config, ensembles, ClipFrames(VideoSettings(), config, ensembles, decode_cpu))
 
     def __enter__(self) -> LocalVerifier:
         return self
@@ -139,10 +143,11 @@ class LocalVerifier:
     def __exit__(self, *exc: object) -> None:
         self._state_dir.cleanup()
 
-    def decide(self, id_photo: bytes, frames: Sequence[bytes], actions: Sequence[str] = GENUINE_ACTIONS,
-               mirrored: bool = False) -> Decision:
+    def decide(self, id_photo: bytes, frames: Sequence[bytes] = (), actions: Sequence[str] = GENUINE_ACTIONS,
+               mirrored: bool = False, video: bytes | None = None) -> Decision:
+        """From the `frames`, or from the `video` when one is given."""
         token = self._issuer.issue(mirrored, actions).token
-        return asyncio.run(self._verification.run(VerifyInputs(id_photo, tuple(frames), token))).decision
+        return asyncio.run(self._verification.run(VerifyInputs(id_photo, tuple(frames), token, video))).decision
 
 
 def items_per_verification(ens: InProcessEnsembles, material: Material, config: DecisionConfig) -> dict[str, int]:

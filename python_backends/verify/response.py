@@ -41,9 +41,9 @@ def _liveness(decision: Decision) -> dict | None:
 
 def _video(clip: ChosenFrames) -> dict:
     """What the server decoded and which frames it chose: `liveness` frame numbers index `frames`."""
-    return {"codec": clip.codec, "width": clip.width, "height": clip.height, "rotation_deg": clip.rotation_deg,
-            "decoded_frames": clip.decoded_frames, "fps": clip.fps, "frames": list(clip.frame_numbers),
-            "times_s": list(clip.times_s)}
+    return {"codec": clip.codec, "decoder": clip.decoder, "width": clip.width, "height": clip.height,
+            "rotation_deg": clip.rotation_deg, "decoded_frames": clip.decoded_frames, "fps": clip.fps,
+            "frames": list(clip.frame_numbers), "times_s": list(clip.times_s)}
 
 
 def result_document(outcome: Outcome, request_id: str, models: Mapping[str, str], with_embeddings: bool,

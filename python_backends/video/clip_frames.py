@@ -34,6 +34,7 @@ class ChosenFrames:
     width: int  # upright, as analysed
     height: int
     rotation_deg: int
+    decoder: str  # frames.FFMPEG or frames.NVDEC
 
 
 class ClipFrames:
@@ -53,4 +54,5 @@ class ClipFrames:
         faces, signals = await chosen_measurements(clip.frames, chosen, screen, self._ensembles, settings.screen_batch)
         return ChosenFrames(tuple(bmp(clip.frames[i]) for i in chosen), tuple(faces), tuple(signals), tuple(chosen),
                             tuple(round(float(clip.times_s[i]), 3) for i in chosen), len(clip.frames),
-                            round(clip.fps, 2), info.codec, clip.width, clip.height, clip.rotation_deg)
+                            round(clip.fps, 2), info.codec, clip.width, clip.height, clip.rotation_deg,
+                            clip.decoder)

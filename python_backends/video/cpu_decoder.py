@@ -12,7 +12,7 @@ import av
 import numpy as np
 
 from python_backends.decision import Reason
-from python_backends.video.frames import DecodedClip, analysis_size, upright, upright_size
+from python_backends.video.frames import FFMPEG, DecodedClip, analysis_size, upright, upright_size
 from python_backends.video.probe import ClipInfo
 from python_backends.video.problems import VideoProblem
 from python_backends.video.settings import VideoSettings
@@ -40,4 +40,4 @@ def decode_cpu(data: bytes, info: ClipInfo, settings: VideoSettings) -> DecodedC
         raise VideoProblem(Reason.VIDEO_TRUNCATED, f"{len(frames)} of {info.frame_count} frames decode")
     stamped = np.array(times, dtype=np.float64)
     stamped = stamped - stamped[0] if np.isfinite(stamped).all() else info.times_s
-    return DecodedClip(tuple(frames), stamped, *upright_size(width, height, rotation), rotation)
+    return DecodedClip(tuple(frames), stamped, *upright_size(width, height, rotation), rotation, FFMPEG)

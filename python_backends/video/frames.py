@@ -14,6 +14,9 @@ import numpy as np
 from PIL import Image
 
 
+FFMPEG, NVDEC, DALI_CPU = "ffmpeg", "nvdec", "dali-cpu"  # DALI_CPU: the NVDEC path's code, tested on a CPU
+
+
 @dataclass(frozen=True)
 class DecodedClip:
     frames: tuple[np.ndarray, ...]  # HxWx3 uint8 RGB, upright, in presentation order
@@ -21,6 +24,7 @@ class DecodedClip:
     width: int  # of the frames as decoded and turned upright
     height: int
     rotation_deg: int  # the display rotation applied (counter-clockwise)
+    decoder: str  # which decoder produced the frames: FFMPEG, NVDEC (answered in verify's `video` section)
 
     @property
     def fps(self) -> float:

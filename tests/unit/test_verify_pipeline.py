@@ -189,7 +189,7 @@ class StandInClips:
         measured = FakeEnsembles()
         faces, signals = await measured.detect(FRAMES), await measured.signals(FRAMES, None, None)
         return ChosenFrames(FRAMES, tuple(faces), tuple(signals), tuple(range(0, 3 * len(FRAMES), 3)),
-                            (0.0,) * len(FRAMES), 3 * len(FRAMES), 30.0, "h264", 640, 360, 0)
+                            (0.0,) * len(FRAMES), 3 * len(FRAMES), 30.0, "h264", 640, 360, 0, "ffmpeg")
 
 
 def test_the_chosen_frames_run_the_frame_path_on_what_screening_measured(tmp_path):
