@@ -131,8 +131,9 @@ def describe_result(result: VerificationResult) -> str:
                      f"spoof {result.spoof_score} (threshold {live.get('spoof_threshold')})")
     video = result.raw.get("video")
     if isinstance(video, dict):
+        decoder = f" by {video['decoder']}" if video.get("decoder") else ""  # servers before 2026-12 omit it
         lines.append(f"video: {video.get('codec')} {video.get('width')}x{video.get('height')}, "
-                     f"{video.get('decoded_frames')} frames at {video.get('fps')} fps decoded, "
+                     f"{video.get('decoded_frames')} frames at {video.get('fps')} fps decoded{decoder}, "
                      f"{len(video.get('frames', []))} analysed")
     timings = result.raw.get("timings_ms")
     total = timings.get("total") if isinstance(timings, dict) else None

@@ -40,7 +40,7 @@ def test_verify_sends_a_video_file_and_prints_lines(triton_server):
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
     assert lines[0].split(": ")[1] in ("ACCEPT", "RETRY", "REJECT")
-    assert "video: h264 640x360, 72 frames at 30.0 fps decoded, 12 analysed" in lines  # decoded by the server
+    assert "video: h264 640x360, 72 frames at 30.0 fps decoded by ffmpeg, 12 analysed" in lines  # decoded by the server
     assert lines[-1].startswith("request_id: ")
 
 
