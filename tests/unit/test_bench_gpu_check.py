@@ -1,7 +1,13 @@
-"""The gpu-check's pure parts: reading placement from a server log, the TensorRT repository copy."""
+"""The gpu-check's parts that need no server: reading placement from a server log, the TensorRT repository copy,
+a check group that raises, the NVDEC check without a GPU."""
 
-from facegate.bench.gpu_check import placement_checks, tensorrt_repository
+import numpy as np
+import pytest
+
+from facegate.bench.gpu_check import Check, checked, nvdec_check, placement_checks, tensorrt_repository
 from facegate.server import Device
+from facegate.testdata import encode_clip
+from python_backends.gpus import visible_gpu_count
 
 _PROVIDERS = "['CUDAExecutionProvider', 'CPUExecutionProvider']"
 _ONNX_LINES = [f'I1129 pb_stub.cc:1] "{model}_0_{i}: model.onnx on GPU device 0, providers {_PROVIDERS}"\n'
@@ -37,3 +43,21 @@ def test_tensorrt_repository_adds_the_accelerator_to_onnx_models_only(tmp_path):
     assert 'name : "tensorrt"' in onnx_config and '"FP16"' in onnx_config and str(tmp_path / "engines") in onnx_config
     assert (target / "embed" / "config.pbtxt").read_text() == 'platform: "ensemble"\n'
     assert (target / "face_embedder" / "1").resolve() == (source / "face_embedder" / "1").resolve()
+
+
+def test_a_check_group_that_raises_is_one_failed_check_and_the_run_goes_on():
+    def broken() -> list[Check]:
+        raise RuntimeError("NVDEC: no decoder for this GPU")
+
+    (failed,) = checked("video", broken)
+    assert failed == Check("video checks ran", False, "RuntimeError: NVDEC: no decoder for this GPU")
+    passing = [Check("a", True, "")]
+    assert checked("outputs", lambda: passing) == passing
+
+
+def test_without_a_gpu_the_nvdec_check_fails_naming_the_decoder_that_did_the_work():
+    if visible_gpu_count():
+        pytest.skip("a GPU is visible: make gpu-check runs this check for real")
+    clip = encode_clip([np.full((48, 64, 3), 10 * i, np.uint8) for i in range(30)], fps=24)
+    check = nvdec_check(clip)
+    assert (check.passed, check.detail) == (False, "NVDEC did not decode the clip (ffmpeg did)")
