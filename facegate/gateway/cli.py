@@ -15,7 +15,7 @@ from pathlib import Path
 import uvicorn
 
 from facegate.gateway.app import create_app
-from facegate.gateway.config import GatewayConfig, Https
+from facegate.gateway.config import CAPTURE_MODES, CaptureSettings, GatewayConfig, Https
 from facegate_client.cli import action_list, add_connection_options, client_options, servers
 
 
@@ -28,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo-actions", type=action_list, metavar="A,B[,C]",
                         help="always ask for this action order (demo and tests: the facegate server must run "
                              "with --allow-requested-actions); never in production")
+    parser.add_argument("--capture-mode", choices=CAPTURE_MODES, default=CaptureSettings.mode,
+                        help="what the page sends: JPEG frames, or the camera's video as recorded (default frames)")
     add_connection_options(parser)
     return parser
 
@@ -37,7 +39,8 @@ def gateway_config(args: argparse.Namespace) -> GatewayConfig:
         raise ValueError("HTTPS needs both --https-cert-file and --https-key-file")
     https = Https(args.https_cert_file, args.https_key_file) if args.https_cert_file else None
     return GatewayConfig(servers=tuple(servers(args)), client=client_options(args), host=args.host, port=args.port,
-                         https=https, demo_actions=tuple(args.demo_actions) if args.demo_actions else None)
+                         https=https, demo_actions=tuple(args.demo_actions) if args.demo_actions else None,
+                         capture=CaptureSettings(mode=args.capture_mode))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,17 +13,29 @@ from facegate_client import ClientOptions
 CAPTURE_PAGE = REPO_ROOT / "web" / "capture"
 
 
+CAPTURE_MODES = ("frames", "video")
+
+
 @dataclass(frozen=True)
 class CaptureSettings:
-    """The clip is `limits.max_frames` frames at `fps`: the server's whole frame budget, ~4.3 s at 15 fps."""
+    """What the page records and sends (`mode`). "frames": `limits.max_frames` JPEG frames at `fps`, the
+    server's whole frame budget, ~4.3 s at 15 fps. "video": the camera's own stream for `video_seconds`,
+    as the browser's MediaRecorder encodes it (WebM VP8/VP9, or MP4 H.264), decoded by the server at its
+    full frame rate."""
 
-    mode: str = "frames"  # what the page sends; a "video" mode slots in beside it once the server takes video
+    mode: str = "frames"
     fps: float = 15.0
     max_width: int = 640  # frames are scaled down to this width at most (the server wants faces >= 80 px)
     jpeg_quality: float = 0.9
     lead_s: float = 0.5  # "look at the camera" before the first action: the neutral the server measures from
     guide_interval_s: float = 0.5  # one preview frame to /api/guide this often, before recording only
     guide_width: int = 320
+    video_seconds: float = 4.5  # within the server's video_min_duration_s .. video_max_duration_s (1 .. 10 s)
+    video_bits_per_second: int = 1_000_000  # ~0.6 MB for 4.5 s: faces stay sharp at 640x480
+
+    def __post_init__(self) -> None:
+        if self.mode not in CAPTURE_MODES:
+            raise ValueError(f"capture mode must be one of {', '.join(CAPTURE_MODES)}")
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ class VerifyUpload:
     token: str
     id_photo: bytes
     frames: tuple[bytes, ...]
+    video: bytes | None = None  # the recorded clip, instead of frames
 
 
 async def read_capped(chunks: AsyncIterator[bytes], declared_length: str | None, limit: int) -> bytes:
@@ -67,16 +68,20 @@ def parse_challenge(body: bytes) -> bool:
 
 
 def parse_verify(body: bytes, mode: str) -> VerifyUpload:
-    """`{"token", "id_photo": base64, "clip": {"mode": "frames", "frames": [base64, ...]}}`."""
+    """`{"token", "id_photo": base64, "clip": CLIP}`, CLIP as the gateway's capture `mode` says:
+    `{"mode": "frames", "frames": [base64, ...]}` or `{"mode": "video", "video": base64}`."""
     request = _object(body)
     clip = request.get("clip")
     if not isinstance(clip, dict) or clip.get("mode") != mode:
         raise InvalidInput(f'clip: expected {{"mode": "{mode}", ...}}')
-    frames = clip.get("frames")
-    if not isinstance(frames, list):
-        raise InvalidInput("clip.frames: expected a list of base64 images")
     token = request.get("token")
     if not isinstance(token, str):
         raise InvalidInput("token: expected the challenge's token")
-    return VerifyUpload(token, _image(request.get("id_photo"), "id_photo"),
+    id_photo = _image(request.get("id_photo"), "id_photo")
+    if mode == "video":
+        return VerifyUpload(token, id_photo, (), _image(clip.get("video"), "clip.video"))
+    frames = clip.get("frames")
+    if not isinstance(frames, list):
+        raise InvalidInput("clip.frames: expected a list of base64 images")
+    return VerifyUpload(token, id_photo,
                         tuple(_image(frame, f"clip.frames[{index}]") for index, frame in enumerate(frames)))

@@ -23,6 +23,8 @@ class Upstream:
         return self._client.challenge(mirrored, self._demo_actions)
 
     def verify(self, upload: VerifyUpload) -> VerificationResult:
+        if upload.video is not None:
+            return self._client.verify(upload.id_photo, token=upload.token, video=upload.video)
         return self._client.verify(upload.id_photo, list(upload.frames), upload.token)
 
     def faces(self, image: bytes) -> list[Face]:

@@ -178,6 +178,48 @@ def test_a_genuine_customer_following_the_prompts_is_accepted(browser, gateway, 
     assert browser.find_elements(By.CSS_SELECTOR, "#advice li") == []
 
 
+def spy_on_the_upload(driver) -> None:
+    """Keeps what the page's verify call sent: the clip's mode and, for a video, its size and first bytes."""
+    driver.execute_script("""
+        window.sentClips = [];
+        const send = window.fetch;
+        window.fetch = (path, options) => {
+          if (String(path).endsWith("api/verify")) {
+            const { clip } = JSON.parse(options.body);
+            const head = clip.video ? Array.from(atob(clip.video.slice(0, 8)).slice(0, 4),
+                                                 (c) => c.charCodeAt(0).toString(16).padStart(2, "0")).join("") : null;
+            window.sentClips.push({ mode: clip.mode, bytes: clip.video ? clip.video.length * 3 / 4 : 0, head });
+          }
+          return send(path, options);
+        };""")
+
+
+def test_in_video_mode_the_page_sends_the_recorded_clip_and_is_accepted(browser, triton_server, material):
+    """`--capture-mode video`: the camera's stream as the browser's MediaRecorder encodes it (Chromium: WebM),
+    not mirrored (the challenge says so), decoded by the server at the camera's full frame rate."""
+    with running_gateway([triton_server.grpc_url], "--demo-actions", "blink,turn_right",
+                         "--capture-mode", "video") as url:
+        steps = Steps(browser, "video-accept")
+        open_page(browser, url, "granted")
+        spy_on_the_upload(browser)
+        turn_on_camera(browser, material["genuine"])
+        WebDriverWait(browser, 60).until(lambda d: d.find_element(By.ID, "start-recording").is_enabled())
+        started_at = press_start_on_cue(browser)
+        prompts = follow_prompts(browser, steps)
+        WebDriverWait(browser, 120).until(lambda d: visible(d, "result") or visible(d, "error"))
+        steps.shot("decision")
+    started = fake_camera.clip_indices()[int(started_at * float(fake_camera.RATE))]
+    assert not visible(browser, "error"), browser.find_element(By.ID, "error-text").text
+    (sent,) = browser.execute_script("return window.sentClips")
+    assert sent["mode"] == "video" and sent["head"] == "1a45dfa3", sent  # WebM's EBML signature
+    assert 50_000 < sent["bytes"] < 2_000_000, sent  # ~4.5 s at about 1 Mbit/s
+    # The arrows follow the mirrored preview although the clip is sent unmirrored.
+    assert [(action, direction) for action, direction, _ in prompts] == [
+        ("look", None), ("blink", None), ("turn_right", "right")]
+    result = browser.find_element(By.ID, "result")
+    assert result.get_attribute("data-decision") == "ACCEPT", f"recording started at clip frame {started}"
+
+
 def test_another_persons_id_photo_is_rejected_in_chinese(browser, gateway, material):
     result, prompts, started = verify_with_the_page(browser, gateway, material["other"],
                                                     Steps(browser, "other-person-reject"), "zh-CN")

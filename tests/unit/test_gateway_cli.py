@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from facegate.gateway.cli import _parser, gateway_config, main
-from facegate.gateway.config import Https
+from facegate.gateway.config import CaptureSettings, Https
 
 
 def test_the_command_line_makes_the_gateway_config(monkeypatch):
@@ -23,3 +23,12 @@ def test_https_needs_both_files(capsys):
 def test_unknown_demo_actions_are_refused():
     with pytest.raises(SystemExit):
         _parser().parse_args(["--demo-actions", "blink,nod"])
+
+
+def test_the_capture_mode_is_frames_unless_video_is_asked_for():
+    assert gateway_config(_parser().parse_args([])).capture.mode == "frames"
+    assert gateway_config(_parser().parse_args(["--capture-mode", "video"])).capture.mode == "video"
+    with pytest.raises(SystemExit):
+        _parser().parse_args(["--capture-mode", "gif"])
+    with pytest.raises(ValueError):
+        CaptureSettings(mode="gif")

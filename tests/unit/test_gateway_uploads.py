@@ -51,6 +51,16 @@ def test_a_malformed_verify_upload_is_invalid_input(body, message):
         parse_verify(body, "frames")
 
 
+def test_a_video_upload_carries_the_clip_in_video_mode_only():
+    video = {"mode": "video", "video": base64.b64encode(b"webm").decode()}
+    assert parse_verify(_verify_body(clip=video), "video") == VerifyUpload("v1.k.p.m", b"id", (), b"webm")
+    for clip, message in (({"mode": "video", "video": ["AA=="]}, "clip.video: expected a base64 string"),
+                          ({"mode": "video", "video": "%%%"}, "clip.video: not valid base64"),
+                          ({"mode": "frames", "frames": []}, "clip: expected")):
+        with pytest.raises(InvalidInput, match=message):
+            parse_verify(_verify_body(clip=clip), "video")
+
+
 def test_a_challenge_request_carries_mirrored_only():
     assert parse_challenge(b'{"mirrored": true}') is True
     assert parse_challenge(b"") is False

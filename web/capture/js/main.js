@@ -81,17 +81,18 @@ async function record(video, idPhoto) {
   if (!recorder) throw new ApiError("capture_mode");
   stopGuidance();
   $("start-recording").hidden = true;
-  const challenge = await api.challenge(camera.mirrored);
+  const challenge = await api.challenge(camera.mirrored && recorder.mirrorsPreview);
   const seconds = clipSeconds(config.capture, config.limits);
   $("guidance").removeAttribute("data-hint");
   setText($("guidance"), "capture.recording");
   $("prompt").hidden = false;
   $("progress").hidden = false;
   let shown = null;
-  const clip = await recorder(video, config.capture, config.limits, challenge.mirrored, (elapsed) => {
+  const previewMirrored = camera.mirrored; // the arrows follow the preview, whatever the clip sent
+  const clip = await recorder.record(video, config.capture, config.limits, challenge.mirrored, (elapsed) => {
     $("progress").value = elapsed / seconds;
     const step = promptAt(elapsed, challenge.actions, config.capture.lead_s, seconds);
-    if (step !== shown) showPrompt($("prompt"), (shown = step), challenge.mirrored, setText);
+    if (step !== shown) showPrompt($("prompt"), (shown = step), previewMirrored, setText);
   });
   camera.stop();
   camera = null;
