@@ -220,6 +220,19 @@ def test_in_video_mode_the_page_sends_the_recorded_clip_and_is_accepted(browser,
     assert result.get_attribute("data-decision") == "ACCEPT", f"recording started at clip frame {started}"
 
 
+def test_in_video_mode_a_browser_without_mediarecorder_says_it_cannot_record(browser, triton_server, material):
+    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": "delete window.MediaRecorder;"})
+    with running_gateway([triton_server.grpc_url], "--capture-mode", "video") as url:
+        open_page(browser, url, "granted")
+        turn_on_camera(browser, material["genuine"])
+        WebDriverWait(browser, 60).until(lambda d: d.find_element(By.ID, "start-recording").is_enabled())
+        browser.find_element(By.ID, "start-recording").send_keys(Keys.ENTER)
+        WebDriverWait(browser, 30).until(lambda d: visible(d, "error"))
+        Steps(browser, "video-unsupported").shot("error")
+    assert browser.find_element(By.ID, "error").get_attribute("data-error") == "capture_mode"
+    assert browser.find_element(By.ID, "error-text").text == STRINGS["en"]["error.capture_mode"]
+
+
 def test_another_persons_id_photo_is_rejected_in_chinese(browser, gateway, material):
     result, prompts, started = verify_with_the_page(browser, gateway, material["other"],
                                                     Steps(browser, "other-person-reject"), "zh-CN")

@@ -3,6 +3,7 @@
 // - "video": the camera's own stream for `video_seconds`, encoded by the browser's MediaRecorder (WebM
 //   VP9/VP8, or MP4 H.264 where WebM is not offered), not mirrored: the server decodes every frame.
 // `mirrorsPreview`: whether the clip is sent as the (mirrored) preview shows it; the challenge says so.
+import { ApiError } from "./api.js";
 import { base64, frameCanvas, jpeg } from "./frames.js";
 
 const sleepUntil = (time) => new Promise((resolve) => setTimeout(resolve, Math.max(0, time - performance.now())));
@@ -23,8 +24,9 @@ async function recordFrames(video, capture, limits, mirrored, onTick) {
 }
 
 async function recordVideo(video, capture, limits, mirrored, onTick) {
-  const mimeType = VIDEO_TYPES.find((type) => MediaRecorder.isTypeSupported(type));
-  if (!mimeType) throw new Error("no video type this browser records");
+  // A browser without MediaRecorder, or recording none of the types the server decodes: error.capture_mode.
+  const mimeType = window.MediaRecorder && VIDEO_TYPES.find((type) => MediaRecorder.isTypeSupported(type));
+  if (!mimeType) throw new ApiError("capture_mode");
   const recorder = new MediaRecorder(video.srcObject, { mimeType, videoBitsPerSecond: capture.video_bits_per_second });
   const parts = [];
   recorder.ondataavailable = (event) => { if (event.data.size) parts.push(event.data); };
