@@ -78,7 +78,7 @@ async function startCamera() {
 
 async function record(video, idPhoto) {
   const recorder = recorderFor(config.capture.mode);
-  if (!recorder) throw new ApiError("capture_mode");
+  if (!recorder?.supported()) throw new ApiError("capture_mode");
   stopGuidance();
   $("start-recording").hidden = true;
   const challenge = await api.challenge(camera.mirrored && recorder.mirrorsPreview);

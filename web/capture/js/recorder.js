@@ -3,11 +3,12 @@
 // - "video": the camera's own stream for `video_seconds`, encoded by the browser's MediaRecorder (WebM
 //   VP9/VP8, or MP4 H.264 where WebM is not offered), not mirrored: the server decodes every frame.
 // `mirrorsPreview`: whether the clip is sent as the (mirrored) preview shows it; the challenge says so.
-import { ApiError } from "./api.js";
+// `supported`: whether this browser can record so (else the page shows error.capture_mode before a challenge).
 import { base64, frameCanvas, jpeg } from "./frames.js";
 
 const sleepUntil = (time) => new Promise((resolve) => setTimeout(resolve, Math.max(0, time - performance.now())));
-const VIDEO_TYPES = ["video/webm;codecs=vp9", "video/webm;codecs=vp8", "video/webm", "video/mp4;codecs=avc1", "video/mp4"];
+const VIDEO_TYPES = ["video/webm;codecs=vp9", "video/webm;codecs=vp8", "video/webm", "video/mp4;codecs=avc1",
+  "video/mp4"];
 const TICK_MS = 100;
 
 async function recordFrames(video, capture, limits, mirrored, onTick) {
@@ -23,10 +24,11 @@ async function recordFrames(video, capture, limits, mirrored, onTick) {
   return { mode: "frames", frames: await Promise.all(encoded) };
 }
 
+// The first type this browser records that the server decodes; none without MediaRecorder.
+const videoType = () => window.MediaRecorder && VIDEO_TYPES.find((type) => MediaRecorder.isTypeSupported(type));
+
 async function recordVideo(video, capture, limits, mirrored, onTick) {
-  // A browser without MediaRecorder, or recording none of the types the server decodes: error.capture_mode.
-  const mimeType = window.MediaRecorder && VIDEO_TYPES.find((type) => MediaRecorder.isTypeSupported(type));
-  if (!mimeType) throw new ApiError("capture_mode");
+  const mimeType = videoType();
   const recorder = new MediaRecorder(video.srcObject, { mimeType, videoBitsPerSecond: capture.video_bits_per_second });
   const parts = [];
   recorder.ondataavailable = (event) => { if (event.data.size) parts.push(event.data); };
@@ -48,8 +50,8 @@ async function recordVideo(video, capture, limits, mirrored, onTick) {
 }
 
 const RECORDERS = {
-  frames: { record: recordFrames, mirrorsPreview: true },
-  video: { record: recordVideo, mirrorsPreview: false },
+  frames: { record: recordFrames, mirrorsPreview: true, supported: () => true },
+  video: { record: recordVideo, mirrorsPreview: false, supported: () => Boolean(videoType()) },
 };
 
 export function clipSeconds(capture, limits) {
