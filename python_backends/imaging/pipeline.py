@@ -144,7 +144,9 @@ class ImagePipeline:
         with pipe:
             encoded = fn.external_source(name=_ENCODED, dtype=types.UINT8, ndim=1)
             decoder_device = "cpu" if settings.device_id is None else "mixed"
-            images = fn.decoders.image(encoded, device=decoder_device, output_type=types.RGB)
+            # affine=False: the mixed decoder would pin its host threads to cores, and every preprocessing
+            # process of a node would pin to the same ones (ignored by the CPU decoder).
+            images = fn.decoders.image(encoded, device=decoder_device, output_type=types.RGB, affine=False)
             inputs = {name: fn.external_source(name=name, dtype=dtype) for name, dtype in self._sample_inputs.items()}
             pipe.set_outputs(*self._graph(images, inputs))
         pipe.build()

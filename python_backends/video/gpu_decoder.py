@@ -27,7 +27,9 @@ def _pipeline(device_id: int | None, dali_device: str, width: int, height: int):
     @pipeline_def(batch_size=1, num_threads=1, device_id=device_id, prefetch_queue_depth=1)
     def graph():
         clip = fn.external_source(name="clip", dtype=types.UINT8, device="cpu")
-        frames = fn.decoders.video(clip, device=dali_device)  # [F, H, W, 3] RGB (on the GPU when mixed)
+        # [F, H, W, 3] RGB (on the GPU when mixed); affine=False: no pinning of host threads to cores, which
+        # every verify process of a node would pin to the same ones (imaging/pipeline.py does the same).
+        frames = fn.decoders.video(clip, device=dali_device, affine=False)
         return fn.resize(frames, resize_x=width, resize_y=height)
 
     pipe = graph()
