@@ -50,8 +50,14 @@ def _blink(client: ModelsClient) -> None:
 
 
 def _print_result(title: str, result: VerificationResult, seconds: float) -> None:
+    """Actions at the frame numbers sent, or for a VIDEO at the numbers of the frames the server decoded."""
     codes = ", ".join(str(getattr(r.code, "value", r.code)) for r in result.reasons) or "-"
-    seen = ", ".join(f"{a['action']}@{a['frames'][0]}-{a['frames'][-1]}" for a in result.liveness.get("actions", []))
+    decoded = result.raw.get("video", {}).get("frames")
+    numbers = [(a["frames"][0], a["frames"][-1]) for a in result.liveness.get("actions", [])]
+    if decoded:
+        numbers = [(decoded[first], decoded[last]) for first, last in numbers]
+    seen = ", ".join(f"{a['action']}@{first}-{last}"
+                     for a, (first, last) in zip(result.liveness.get("actions", []), numbers))
     print(f"{title:<36} {getattr(result.decision, 'value', result.decision):<7} reasons: {codes}")
     print(f"{'':<36} match {result.match_score:+.3f} (threshold {result.match_threshold}), "
           f"spoof {result.spoof_score:.3f}, seen [{seen}], yaw range {result.liveness.get('yaw_range')}, "
@@ -74,6 +80,13 @@ def _verifications(url: str) -> None:
             started = time.monotonic()
             result = client.verify(id_photo, frames=frames, token=challenge.token)
             _print_result(title, result, time.monotonic() - started)
+        challenge = client.challenge(mirrored=False, actions=list(recording.actions))
+        started = time.monotonic()
+        result = client.verify(recording.id_photo, video=recording.clip, token=challenge.token)
+        _print_result(f"genuine, the MP4 ({len(recording.clip) // 1000} kB)", result, time.monotonic() - started)
+        video = result.raw["video"]
+        print(f"{'':<36} {video['codec']} decoded by {video['decoder']}: {video['decoded_frames']} frames at "
+              f"{video['fps']} fps, {len(video['frames'])} of them analysed")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

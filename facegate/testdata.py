@@ -156,6 +156,7 @@ class Recording:
     id_photo: bytes
     frames: list[bytes]
     actions: tuple[str, ...]  # what the clip really shows, in order
+    clip: bytes  # the same stretch as recorded: every frame, an MP4 (H.264) at the source's rate
 
 
 def chip_photo(rgb: np.ndarray, left: int) -> bytes:
@@ -191,4 +192,4 @@ def genuine_recording() -> Recording:
     a ~13 deg turn to the subject's own right; frame 260, outside the clip, is the ID photo."""
     video = video_frames("turns_video", limit=470)
     return Recording(chip_photo(video[260], left=295), [encode(f) for f in video[374:470:2]],
-                     ("blink", "turn_right"))
+                     ("blink", "turn_right"), encode_clip(video[374:470], fps=Fraction(24000, 1001)))
