@@ -52,16 +52,17 @@ def _blink(client: ModelsClient) -> None:
 def _print_result(title: str, result: VerificationResult, seconds: float) -> None:
     """Actions at the frame numbers sent, or for a VIDEO at the numbers of the frames the server decoded."""
     codes = ", ".join(str(getattr(r.code, "value", r.code)) for r in result.reasons) or "-"
-    decoded = result.raw.get("video", {}).get("frames")
-    numbers = [(a["frames"][0], a["frames"][-1]) for a in result.liveness.get("actions", [])]
-    if decoded:
-        numbers = [(decoded[first], decoded[last]) for first, last in numbers]
-    seen = ", ".join(f"{a['action']}@{first}-{last}"
-                     for a, (first, last) in zip(result.liveness.get("actions", []), numbers))
+    video = result.raw.get("video")
+    number = (lambda i: video["frames"][i]) if video else (lambda i: i)
+    seen = ", ".join(f"{a['action']}@{number(a['frames'][0])}-{number(a['frames'][-1])}"
+                     for a in result.liveness.get("actions", []))
     print(f"{title:<36} {getattr(result.decision, 'value', result.decision):<7} reasons: {codes}")
     print(f"{'':<36} match {result.match_score:+.3f} (threshold {result.match_threshold}), "
           f"spoof {result.spoof_score:.3f}, seen [{seen}], yaw range {result.liveness.get('yaw_range')}, "
           f"{seconds:.2f} s")
+    if video:
+        print(f"{'':<36} {video['codec']} decoded by {video['decoder']}: {video['decoded_frames']} frames at "
+              f"{video['fps']} fps, {len(video['frames'])} of them analysed")
 
 
 def _verifications(url: str) -> None:
@@ -70,23 +71,18 @@ def _verifications(url: str) -> None:
     impostor_id = testdata.encode(testdata.video_frames("single_face_video", limit=1)[0][:, 140:500],
                                   quality=30, size=(102, 126))
     still = recording.frames[:1] * 16
-    cases = [("genuine (same person, actions shown)", recording.id_photo, recording.frames, recording.actions),
-             ("impostor (another person's ID)", impostor_id, recording.frames, recording.actions),
-             ("wrong order (turn before blink)", recording.id_photo, recording.frames, recording.actions[::-1]),
-             ("photo attack (one frame repeated)", recording.id_photo, still, recording.actions)]
+    frames, clip = {"frames": recording.frames}, {"video": recording.clip}
+    cases = [("genuine (same person, actions shown)", recording.id_photo, frames, recording.actions),
+             ("impostor (another person's ID)", impostor_id, frames, recording.actions),
+             ("wrong order (turn before blink)", recording.id_photo, frames, recording.actions[::-1]),
+             ("photo attack (one frame repeated)", recording.id_photo, {"frames": still}, recording.actions),
+             (f"genuine, the MP4 ({len(recording.clip) // 1000} kB)", recording.id_photo, clip, recording.actions)]
     with FacegateClient([url]) as client:
-        for title, id_photo, frames, actions in cases:
+        for title, id_photo, sent, actions in cases:
             challenge = client.challenge(mirrored=False, actions=list(actions))
             started = time.monotonic()
-            result = client.verify(id_photo, frames=frames, token=challenge.token)
+            result = client.verify(id_photo, token=challenge.token, **sent)
             _print_result(title, result, time.monotonic() - started)
-        challenge = client.challenge(mirrored=False, actions=list(recording.actions))
-        started = time.monotonic()
-        result = client.verify(recording.id_photo, video=recording.clip, token=challenge.token)
-        _print_result(f"genuine, the MP4 ({len(recording.clip) // 1000} kB)", result, time.monotonic() - started)
-        video = result.raw["video"]
-        print(f"{'':<36} {video['codec']} decoded by {video['decoder']}: {video['decoded_frames']} frames at "
-              f"{video['fps']} fps, {len(video['frames'])} of them analysed")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
