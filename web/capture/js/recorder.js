@@ -3,7 +3,8 @@
 // - "video": the camera's own stream for `video_seconds`, encoded by the browser's MediaRecorder (WebM
 //   VP9/VP8, or MP4 H.264 where WebM is not offered), not mirrored: the server decodes every frame.
 // `mirrorsPreview`: whether the clip is sent as the (mirrored) preview shows it; the challenge says so.
-// `supported`: whether this browser can record so (else the page shows error.capture_mode before a challenge).
+// `supported`: whether this browser can record so (else the page shows error.capture_mode before a challenge);
+// `seconds`: how long the recording lasts (the prompts share it).
 import { base64, frameCanvas, jpeg } from "./frames.js";
 
 const sleepUntil = (time) => new Promise((resolve) => setTimeout(resolve, Math.max(0, time - performance.now())));
@@ -50,13 +51,11 @@ async function recordVideo(video, capture, limits, mirrored, onTick) {
 }
 
 const RECORDERS = {
-  frames: { record: recordFrames, mirrorsPreview: true, supported: () => true },
-  video: { record: recordVideo, mirrorsPreview: false, supported: () => Boolean(videoType()) },
+  frames: { record: recordFrames, mirrorsPreview: true, supported: () => true,
+            seconds: (capture, limits) => limits.max_frames / capture.fps },
+  video: { record: recordVideo, mirrorsPreview: false, supported: () => Boolean(videoType()),
+           seconds: (capture) => capture.video_seconds },
 };
-
-export function clipSeconds(capture, limits) {
-  return capture.mode === "video" ? capture.video_seconds : limits.max_frames / capture.fps;
-}
 
 export function recorderFor(mode) {
   return RECORDERS[mode];
