@@ -144,6 +144,16 @@ def encode_clip(frames: Sequence[np.ndarray], codec: str = "libx264", container:
     return out.getvalue()
 
 
+def moving_frames(count: int, width: int = 64, height: int = 48) -> list[np.ndarray]:
+    """Synthetic clip frames: a moving gradient, so every frame differs, with a bright top-left corner,
+    so that a rotation shows."""
+    base = np.linspace(0, 200, width * height * 3).reshape(height, width, 3)
+    moving = [((base + 7 * i) % 200).astype(np.uint8) for i in range(count)]
+    for frame in moving:
+        frame[:8, :8] = 255
+    return moving
+
+
 def stored_for_rotation(frames: Sequence[np.ndarray], rotation: int) -> list[np.ndarray]:
     """What a phone stores for upright `frames` when it writes display rotation `rotation` (the
     player turns the stored frames by `rotation` counter-clockwise to show them upright)."""

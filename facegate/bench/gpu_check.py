@@ -9,7 +9,8 @@
    process (ONNX Runtime CPU provider, DALI CPU decoder), within the tolerances in TOLERANCES;
 4. the benchmark's MP4 sent as a VIDEO: decoded where expected (the `decoder` verify answers: nvdec on
    the GPU, ffmpeg on the CPU) and decided as the CPU path decides it; on a GPU, the NVDEC frames
-   (video/gpu_decoder.py) against PyAV's in this process;
+   (video/gpu_decoder.py) against PyAV's in this process, and NVDEC decoding in bounded runs against
+   one run;
 5. the benchmark at rising concurrency: verifications/s, frames/s, p50/p99, server CPU s per
    verification and GPU memory in use; then the same for the MP4 (decoded frames/s).
 
@@ -43,7 +44,7 @@ from facegate_client import ClientOptions, FacegateClient, VerificationResult
 from python_backends.decision import Decision, DecisionConfig
 from python_backends.video import VideoSettings
 from python_backends.video.cpu_decoder import decode_cpu
-from python_backends.video.frames import FFMPEG, NVDEC
+from python_backends.video.frames import DALI_CPU, FFMPEG, NVDEC, DecodedClip
 from python_backends.video.probe import probe
 
 PREPROCESSING = ("detect_preprocess", "liveness_preprocess", "embed_preprocess")
@@ -167,25 +168,50 @@ def video_checks(url: str, material: Material, local: InProcessEnsembles, device
         checks = [Check(f"VIDEO decoded by {expected}", decoder == expected, f"verify answered decoder {decoder}"),
                   _same_decision("MP4", served, verifier.decide(material.id_photo, video=material.genuine_video))]
     if device is Device.GPU:
-        checks.append(nvdec_check(material.genuine_video))
+        checks += [nvdec_check(material.genuine_video), nvdec_runs_check(material.genuine_video)]
     return checks
 
 
-def nvdec_check(video: bytes) -> Check:
-    """NVDEC's frames (DALI, GPU 0) against PyAV's: the mean absolute difference, grey levels."""
-    from python_backends.video.gpu_decoder import gpu_decoder
-
+def nvdec_check(video: bytes, dali_device: str = "mixed") -> Check:
+    """NVDEC's frames (DALI, GPU 0) against PyAV's: the mean absolute difference, grey levels
+    (`dali_device` "cpu": the same code with DALI's CPU variant, for the unit tests)."""
     tolerance, settings = "video pixels, mean grey levels", VideoSettings()
     name = f"{tolerance}: NVDEC vs PyAV"
     info = probe(video, settings)
-    gpu, cpu = gpu_decoder(0)(video, info, settings), decode_cpu(video, info, settings)
-    if gpu.decoder != NVDEC:
-        return Check(name, False, f"NVDEC did not decode the clip ({gpu.decoder} did)")
+    gpu, cpu = _nvdec(video, settings, dali_device), decode_cpu(video, info, settings)
+    if isinstance(gpu, str):
+        return Check(name, False, gpu)
     if len(gpu.frames) != len(cpu.frames):
         return Check(name, False, f"{len(gpu.frames)} vs {len(cpu.frames)} frames")
     difference = float(np.mean([np.abs(a.astype(np.int16) - b).mean() for a, b in zip(gpu.frames, cpu.frames)]))
     limit = TOLERANCES[tolerance]
     return Check(name, difference <= limit, f"mean difference {difference:.3g} (<= {limit})")
+
+
+def nvdec_runs_check(video: bytes, run_mb: int = 16, dali_device: str = "mixed") -> Check:
+    """NVDEC decoding the clip in runs of `run_mb` (VideoSettings.gpu_decode_mb: several runs for the
+    benchmark's MP4) gives the very frames of one run (`dali_device` as for nvdec_check)."""
+    from python_backends.video.gpu_decoder import frames_per_run
+
+    name, bounded = f"video pixels: NVDEC in runs of {run_mb} MB = in one run", VideoSettings(gpu_decode_mb=run_mb)
+    whole, in_runs = _nvdec(video, VideoSettings(), dali_device), _nvdec(video, bounded, dali_device)
+    for clip in (whole, in_runs):
+        if isinstance(clip, str):
+            return Check(name, False, clip)
+    if len(in_runs.frames) != len(whole.frames):
+        return Check(name, False, f"{len(in_runs.frames)} vs {len(whole.frames)} frames")
+    runs = -(-len(whole.frames) // frames_per_run(probe(video, bounded), bounded))
+    differing = sum(not np.array_equal(a, b) for a, b in zip(in_runs.frames, whole.frames))
+    return Check(name, runs > 1 and differing == 0, f"{runs} runs, {differing} of {len(whole.frames)} frames differ")
+
+
+def _nvdec(video: bytes, settings: VideoSettings, dali_device: str) -> DecodedClip | str:
+    """The clip as NVDEC decodes it (GPU 0; DALI's CPU variant with `dali_device` "cpu"), or why it did not."""
+    from python_backends.video.gpu_decoder import gpu_decoder
+
+    clip = gpu_decoder(0, dali_device)(video, probe(video, settings), settings)
+    expected = NVDEC if dali_device == "mixed" else DALI_CPU
+    return clip if clip.decoder == expected else f"NVDEC did not decode the clip ({clip.decoder} did)"
 
 
 def _verify(client: FacegateClient, id_photo: bytes, **clip: object) -> VerificationResult:

@@ -39,14 +39,19 @@ class VideoSettings:
     reference_fps: float = 12.0
     # "auto": NVDEC through DALI when a GPU is visible, else PyAV on the CPU; or "cpu" / "gpu".
     decoder: str = "auto"
+    # NVDEC decodes a clip in runs of at most this many MB of frames at their stored size (DALI holds a
+    # run's frames full-size on the GPU before scaling them, and its memory pool keeps the peak): 42
+    # frames of 1080p a run, where the whole clip at the limits would be 1.9 GB; a 4 s 720p clip at 30 fps
+    # (316 MB) takes 2 runs, a 640x360 one 1. Each run after the first decodes again from its key frame.
+    gpu_decode_mb: int = 256
 
     def __post_init__(self) -> None:
         if not 0 < self.min_duration_s < self.max_duration_s:
             raise ValueError("need 0 < video_min_duration_s < video_max_duration_s")
         if min(self.max_bytes, self.max_frame_pixels, self.max_frames, self.analysis_side, self.detect_every,
-               self.landmark_every, self.screen_batch, self.selected_frames) < 1:
-            raise ValueError("video limits, analysis_side, detect_every, landmark_every, screen_batch and "
-                             "selected_frames must be >= 1")
+               self.landmark_every, self.screen_batch, self.selected_frames, self.gpu_decode_mb) < 1:
+            raise ValueError("video limits, analysis_side, detect_every, landmark_every, screen_batch, "
+                             "selected_frames and gpu_decode_mb must be >= 1")
         if self.decoder not in ("auto", "cpu", "gpu"):
             raise ValueError("video_decoder must be auto, cpu or gpu")
 

@@ -4,9 +4,9 @@ a check group that raises, the NVDEC check without a GPU."""
 import numpy as np
 import pytest
 
-from facegate.bench.gpu_check import Check, checked, nvdec_check, placement_checks, tensorrt_repository
+from facegate.bench.gpu_check import Check, checked, nvdec_check, nvdec_runs_check, placement_checks, tensorrt_repository
 from facegate.server import Device
-from facegate.testdata import encode_clip
+from facegate.testdata import encode_clip, moving_frames
 from python_backends.gpus import visible_gpu_count
 
 _PROVIDERS = "['CUDAExecutionProvider', 'CPUExecutionProvider']"
@@ -59,5 +59,12 @@ def test_without_a_gpu_the_nvdec_check_fails_naming_the_decoder_that_did_the_wor
     if visible_gpu_count():
         pytest.skip("a GPU is visible: make gpu-check runs this check for real")
     clip = encode_clip([np.full((48, 64, 3), 10 * i, np.uint8) for i in range(30)], fps=24)
-    check = nvdec_check(clip)
-    assert (check.passed, check.detail) == (False, "NVDEC did not decode the clip (ffmpeg did)")
+    for check in (nvdec_check(clip), nvdec_runs_check(clip)):
+        assert (check.passed, check.detail) == (False, "NVDEC did not decode the clip (ffmpeg did)")
+
+
+def test_the_nvdec_checks_pass_on_the_code_they_check_run_with_dalis_cpu_variant():
+    clip = encode_clip(moving_frames(72, 128, 96), codec="libvpx-vp9", container="webm", fps=24)  # 2.5 MiB of frames
+    runs = nvdec_runs_check(clip, run_mb=1, dali_device="cpu")
+    assert (runs.passed, runs.detail) == (True, "3 runs, 0 of 72 frames differ")
+    assert nvdec_check(clip, dali_device="cpu").passed

@@ -9,20 +9,14 @@ from python_backends.decision import Reason
 from python_backends.video import VideoProblem, VideoSettings
 from python_backends.video.cpu_decoder import decode_cpu
 from python_backends.video.probe import probe
-from facegate.testdata import encode_clip
+from facegate.testdata import encode_clip, moving_frames
 
 SETTINGS = VideoSettings(max_duration_s=3.0, min_duration_s=1.0, max_frame_pixels=320 * 240)
 
 
-def frames(count: int, width: int = 64, height: int = 48) -> list[np.ndarray]:
-    """A moving gradient, so every frame differs."""
-    base = np.linspace(0, 255, width * height * 3).reshape(height, width, 3)
-    return [((base + 7 * i) % 256).astype(np.uint8) for i in range(count)]
-
-
 @pytest.fixture(scope="module")
 def good_mp4() -> bytes:
-    return encode_clip(frames(48), fps=24)
+    return encode_clip(moving_frames(48), fps=24)
 
 
 def refused(data: bytes, settings: VideoSettings = SETTINGS) -> Reason:
@@ -44,21 +38,21 @@ def test_a_good_clip_is_probed_and_decoded_at_its_rate(good_mp4):
 
 def test_webm_vp8_and_vp9_are_accepted():
     for codec in ("libvpx", "libvpx-vp9"):
-        data = encode_clip(frames(30), codec=codec, container="webm", fps=24)
+        data = encode_clip(moving_frames(30), codec=codec, container="webm", fps=24)
         assert probe(data, SETTINGS).codec == {"libvpx": "vp8", "libvpx-vp9": "vp9"}[codec]
 
 
 @pytest.mark.parametrize("make, reason", [
     (lambda good: b"", Reason.VIDEO_INVALID),
     (lambda good: b"\xff\xd8\xff\xe0" + bytes(200), Reason.VIDEO_INVALID),  # a JPEG
-    (lambda good: encode_clip(frames(48), codec="mpeg4", fps=24), Reason.VIDEO_CODEC_UNSUPPORTED),
+    (lambda good: encode_clip(moving_frames(48), codec="mpeg4", fps=24), Reason.VIDEO_CODEC_UNSUPPORTED),
     (lambda good: good[: len(good) // 2], Reason.VIDEO_TRUNCATED),  # MP4 index at the end: cut off
-    (lambda good: encode_clip(frames(48), container="webm", codec="libvpx-vp9", fps=24)[:-9000],
+    (lambda good: encode_clip(moving_frames(48), container="webm", codec="libvpx-vp9", fps=24)[:-9000],
      Reason.VIDEO_TRUNCATED),
     (lambda good: good + bytes(SETTINGS.max_bytes), Reason.VIDEO_TOO_LARGE),
-    (lambda good: encode_clip(frames(4, 640, 480), fps=4), Reason.VIDEO_TOO_LARGE),
-    (lambda good: encode_clip(frames(96), fps=24), Reason.VIDEO_TOO_LONG),
-    (lambda good: encode_clip(frames(12), fps=24), Reason.VIDEO_TOO_SHORT),
+    (lambda good: encode_clip(moving_frames(4, 640, 480), fps=4), Reason.VIDEO_TOO_LARGE),
+    (lambda good: encode_clip(moving_frames(96), fps=24), Reason.VIDEO_TOO_LONG),
+    (lambda good: encode_clip(moving_frames(12), fps=24), Reason.VIDEO_TOO_SHORT),
 ])
 def test_each_bad_clip_gets_its_reason(good_mp4, make, reason):
     assert refused(make(good_mp4)) is reason
@@ -71,11 +65,11 @@ def test_every_video_reason_is_covered():
 
 
 def test_too_many_frames_for_the_frame_limit_is_too_long():
-    assert refused(encode_clip(frames(48), fps=24), VideoSettings(max_frames=40)) is Reason.VIDEO_TOO_LONG
+    assert refused(encode_clip(moving_frames(48), fps=24), VideoSettings(max_frames=40)) is Reason.VIDEO_TOO_LONG
 
 
 def test_rotation_turns_frames_upright_and_variable_timestamps_are_kept():
-    upright = frames(30, 64, 48)
+    upright = moving_frames(30, 64, 48)
     times = [0.05 * i + (0.02 if i % 3 == 0 and i else 0) for i in range(30)]
     stored = [np.ascontiguousarray(np.rot90(f, k=1)) for f in upright]  # stored turned by -90 deg
     data = encode_clip(stored, rotation=-90, times_s=times, fps=20)
