@@ -4,6 +4,8 @@ Also its memory bound (a clip decoded in runs) and its pipelines kept from one c
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 
@@ -124,3 +126,16 @@ def test_a_pipeline_whose_run_failed_is_not_reused(monkeypatch):
     vp9 = encode_clip(moving_frames(30), codec="libvpx-vp9", container="webm", fps=24)
     assert decode(vp9, probe(vp9, SETTINGS), SETTINGS).decoder == DALI_CPU
     assert counting.built == 2
+
+
+def test_decodes_in_flight_at_once_each_get_a_pipeline_of_their_own(monkeypatch):
+    counting = CountingPipelines(monkeypatch)
+    decode = gpu_decoder(0, dali_device="cpu")
+    clips = [encode_clip(moving_frames(30 + 6 * i, 96, 64), codec="libvpx-vp9", container="webm", fps=24)
+             for i in range(4)]
+    with ThreadPoolExecutor(2) as pool:
+        decoded = list(pool.map(lambda data: decode(data, probe(data, SETTINGS), SETTINGS), clips * 2))
+    for data, clip in zip(clips * 2, decoded):
+        assert clip.decoder == DALI_CPU
+        assert_same_clip(clip, decode_cpu(data, probe(data, SETTINGS), SETTINGS), mean_levels=2.0)
+    assert 1 <= counting.built <= 2
