@@ -20,13 +20,14 @@ from pathlib import Path
 import onnx
 
 from facegate.fetch import fetch, sha256_of
-from facegate.model_build import archive, detector, manifest, tensors
-from facegate.model_build.contracts import CONTRACTS
+from facegate.model_build import archive, compare, detector, graph_edit, manifest, tensors
+from facegate.model_build.contracts import CONTRACTS, Contract
 from facegate.model_build.sources import SOURCES, TFJS_RUNTIME, Source
 from facegate.paths import MODEL_REPOSITORY, REPO_ROOT, cache_dir
 
 ORDER = ("face_detector", "face_landmarker", "face_embedder", "face_antispoof")  # detector first: it crops faces
 BUILD_PYTHON = REPO_ROOT / ".venv-build" / "bin" / "python"
+PIXEL_INPUT = "input"  # every contract's one input
 
 
 class BuildError(RuntimeError):
@@ -101,11 +102,36 @@ def _run_converter(module_args: list[str], build_python: Path) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def _take_pixels(path: Path, contract: Contract) -> dict[str, float]:
+    """The converted model at `path` made to take uint8 pixels (graph_edit.take_pixels), checked against
+    itself fed the float input on random pixels; worst difference per output."""
+    import numpy as np
+    import onnxruntime as ort
+
+    converted = onnx.load(str(path))
+    model = onnx.ModelProto()
+    model.CopyFrom(converted)
+    prep = contract.preprocessing
+    graph_edit.take_pixels(model, PIXEL_INPUT, prep.mean, prep.std)
+    onnx.checker.check_model(model, full_check=True)
+    height, width = prep.size or (160, 224)
+    rgb = np.random.default_rng(0).integers(0, 256, (4, height, width, 3), dtype=np.uint8)
+
+    def run(graph: onnx.ModelProto, batch: np.ndarray) -> compare.Outputs:
+        session = ort.InferenceSession(graph.SerializeToString(), providers=["CPUExecutionProvider"])
+        return dict(zip(contract.outputs, session.run(list(contract.outputs), {PIXEL_INPUT: batch})))
+
+    comparisons = compare.compare(run(model, prep.to_pixels(rgb)), run(converted, prep.to_input(rgb)))
+    compare.require(comparisons, f"{contract.name} on uint8 pixels vs float input")
+    onnx.save(model, str(path))
+    return compare.summary(comparisons)
+
+
 def build_one(name: str, repository: Path, build_python: Path, force: bool) -> str:
     source = SOURCES[name]
     record = source_record(source)
     version_dir = repository / name / "1"
-    if not force and manifest.is_current(version_dir, record):
+    if not force and manifest.is_current(version_dir, record, CONTRACTS[name].preprocessing.to_dict()):
         return f"{name}: up to date ({manifest.read(version_dir).model_sha256[:12]})"
     version_dir.mkdir(parents=True, exist_ok=True)
     partial = version_dir / (manifest.MODEL + ".part")
@@ -115,6 +141,7 @@ def build_one(name: str, repository: Path, build_python: Path, force: bool) -> s
         check = _build_tfjs(source, partial, repository, build_python)
     else:
         check = _build_tflite(name, source, partial, repository, build_python)
+    check["pixels_vs_float"] = _take_pixels(partial, CONTRACTS[name])
     inputs, outputs = tensors.graph_io(onnx.load(str(partial), load_external_data=False))
     partial.replace(version_dir / manifest.MODEL)
     built = manifest.Manifest(name, record, sha256_of(version_dir / manifest.MODEL), inputs, outputs,
@@ -136,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         try:
             print(build_one(name, args.repository, args.build_python, args.force), flush=True)
-        except (BuildError, detector.compare.CheckFailed) as error:
+        except (BuildError, compare.CheckFailed) as error:
             print(f"{name}: FAILED: {error}", file=sys.stderr)
             return 1
     return 0

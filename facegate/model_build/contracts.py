@@ -8,26 +8,32 @@ from typing import Literal
 import numpy as np
 
 from python_backends.imaging.input_spec import (ANTISPOOF_INPUT, DETECTOR_INPUT, EMBEDDER_INPUT, LANDMARKER_INPUT,
-                                               ModelInputSpec)
+                                               ModelInputSpec, model_pixels)
 
 
 @dataclass(frozen=True)
 class Preprocessing:
-    """How a crop becomes the model input: `(pixel - mean[c]) / std[c]`, channels in `channel_order`."""
+    """How a crop becomes the model input: uint8 pixels NCHW, channels in `channel_order`; the built model
+    normalises them itself, `(pixel - mean[c]) / std[c]` (graph_edit.take_pixels), which the source
+    models leave to their caller."""
 
     size: tuple[int, int] | None  # (height, width); None = any size
     mean: tuple[float, float, float]
     std: tuple[float, float, float]
     channel_order: Literal["RGB", "BGR"]
     crop: str
+    normalised_in_model: bool = True
+
+    def to_pixels(self, rgb_crops: np.ndarray) -> np.ndarray:
+        """uint8 RGB `[N,H,W,3]` already at `size` -> uint8 NCHW: the built model's input."""
+        return model_pixels(rgb_crops, self.channel_order)
 
     def to_input(self, rgb_crops: np.ndarray) -> np.ndarray:
-        """uint8 RGB `[N,H,W,3]` already at `size` -> float32 NCHW model input."""
-        pixels = rgb_crops.astype(np.float32)
-        if self.channel_order == "BGR":
-            pixels = pixels[..., ::-1]
-        pixels = (pixels - np.float32(self.mean)) / np.float32(self.std)
-        return np.ascontiguousarray(pixels.transpose(0, 3, 1, 2))
+        """uint8 RGB `[N,H,W,3]` already at `size` -> the float32 NCHW input of the source model (and of
+        the converted one, before take_pixels)."""
+        pixels = self.to_pixels(rgb_crops).astype(np.float32)
+        channel = (1, 3, 1, 1)
+        return (pixels - np.float32(self.mean).reshape(channel)) / np.float32(self.std).reshape(channel)
 
     def to_dict(self) -> dict:
         return asdict(self)

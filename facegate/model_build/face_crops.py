@@ -53,7 +53,7 @@ class Detector:
 
     def detect(self, rgb: np.ndarray) -> list[Face]:
         canvas, placed = letterbox(rgb)
-        batch = CONTRACTS["face_detector"].preprocessing.to_input(canvas[None])
+        batch = CONTRACTS["face_detector"].preprocessing.to_pixels(canvas[None])
         loc, conf, landms = self._session.run(["loc", "conf", "landms"], {"input": batch})
         return find_faces(loc[0], conf[0], landms[0], placed, DetectionParams())
 

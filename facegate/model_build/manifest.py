@@ -54,9 +54,11 @@ def read(version_dir: Path) -> Manifest | None:
         return None
 
 
-def is_current(version_dir: Path, source: dict) -> bool:
-    """True when model.onnx exists, matches the manifest's hash and comes from `source`."""
+def is_current(version_dir: Path, source: dict, preprocessing: dict) -> bool:
+    """True when model.onnx exists, matches the manifest's hash, comes from `source` and was built for
+    `preprocessing` (the contract's: a model built for another input is built again)."""
     manifest = read(version_dir)
     model = version_dir / MODEL
     return (manifest is not None and model.exists() and manifest.source == source
+            and json.loads(json.dumps(manifest.preprocessing)) == json.loads(json.dumps(preprocessing))
             and manifest.model_sha256 == sha256_of(model))

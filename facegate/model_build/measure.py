@@ -49,7 +49,7 @@ def model_input(name: str, samples: list[Sample]) -> np.ndarray:
         crops = [aligned_crop(s.rgb, s.face.landmarks, 112) for s in samples]
     else:
         crops = [square_crop(s.rgb, s.face.box, 256) for s in samples]
-    return contract.preprocessing.to_input(np.stack(crops))
+    return contract.preprocessing.to_pixels(np.stack(crops))
 
 
 def latency_table(samples: list[Sample]) -> list[str]:

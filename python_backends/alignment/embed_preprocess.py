@@ -12,7 +12,7 @@ from python_backends.alignment.arcface import arcface_transform
 from python_backends.config_parameters import read_strictly
 from python_backends.imaging import DecodeSettings
 from python_backends.imaging.crops import CropPipeline
-from python_backends.imaging.input_spec import EMBEDDER_INPUT, ModelInputSpec, normalised
+from python_backends.imaging.input_spec import EMBEDDER_INPUT, ModelInputSpec, model_pixels
 
 _MATRIX = "crop_to_image"
 
@@ -42,7 +42,7 @@ class EmbedPreprocessor:
         """Samples are (blob, crop_matrix); raises `InvalidImagesError` naming unusable images."""
         blobs, matrices = zip(*samples)
         (crops,) = self._pipeline.run(list(blobs), **{_MATRIX: list(matrices)})
-        return (normalised(crops, self.spec),)
+        return (model_pixels(crops, self.spec.channel_order),)
 
 
 def preprocess_settings(args: Mapping[str, Any]) -> tuple[ModelInputSpec, DecodeSettings]:

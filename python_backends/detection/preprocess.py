@@ -1,4 +1,4 @@
-"""Detector input with DALI: decode, resize (aspect kept), normalise, pad to S x S."""
+"""Detector input with DALI: decode, resize (aspect kept), pad to S x S with the mean colour (uint8)."""
 
 from __future__ import annotations
 
@@ -17,18 +17,18 @@ from python_backends.imaging.input_spec import DETECTOR_INPUT, ModelInputSpec
 
 
 def letterbox_graph(spec: ModelInputSpec):
-    """DALI graph: decoded RGB images -> (CHW float input, image shape, scaled shape)."""
+    """DALI graph: decoded RGB images -> (CHW uint8 input, image shape, scaled shape)."""
     size = spec.input_size
 
     def graph(images: DataNode, _inputs: Mapping[str, DataNode]) -> tuple[DataNode, ...]:
         scaled = fn.resize(images, resize_longer=size, antialias=True)
         if spec.channel_order == "BGR":
             scaled = fn.color_space_conversion(scaled, image_type=types.RGB, output_type=types.BGR)
-        # Crop S x S from the top-left corner, padding past the image: the pad is written after
-        # normalising, so zeros there are the mean colour, as the detector was trained.
+        # Crop S x S from the top-left corner, padding past the image with the mean colour: zeros once the
+        # model has normalised it, as the detector was trained.
         padded = fn.crop_mirror_normalize(scaled, crop=(size, size), crop_pos_x=0.0, crop_pos_y=0.0,
-                                          out_of_bounds_policy="pad", mean=list(spec.mean), std=list(spec.std),
-                                          dtype=types.FLOAT, output_layout="CHW")
+                                          out_of_bounds_policy="pad", fill_values=list(spec.mean),
+                                          dtype=types.UINT8, output_layout="CHW")
         return padded, images.shape(), scaled.shape()
 
     return graph

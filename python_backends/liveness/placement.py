@@ -16,7 +16,7 @@ from python_backends.liveness.crop_meta import CropMeta
 @dataclass(frozen=True)
 class LivenessCrops:
     """Both models' inputs and where the crops lie (config parameters prefixed `landmarker_` /
-    `antispoof_`: `input_size`, `mean`, `std`, `channel_order`, `box_scale`)."""
+    `antispoof_`: `input_size`, `channel_order`, `box_scale`)."""
 
     landmarker: ModelInputSpec = LANDMARKER_INPUT
     antispoof: ModelInputSpec = ANTISPOOF_INPUT

@@ -96,8 +96,8 @@ class TritonEnsembles:
                 for eyes, yaw, pitch, sharpness in zip(*(out[name] for name in _SIGNAL_OUTPUTS))]
 
     async def _crop_signals(self, crops: np.ndarray, crop_meta: np.ndarray) -> list[CropSignals]:
-        out = await self._call(CROP_SIGNALS, {"LMK_INPUT": _f32(crops), "CROP_META": _f32(crop_meta)},
-                               _SIGNAL_OUTPUTS[:3])
+        out = await self._call(CROP_SIGNALS, {"LMK_INPUT": np.ascontiguousarray(crops, np.uint8),
+                                              "CROP_META": _f32(crop_meta)}, _SIGNAL_OUTPUTS[:3])
         return [CropSignals((float(eyes[0]), float(eyes[1])), float(yaw[0]), float(pitch[0]))
                 for eyes, yaw, pitch in zip(*(out[name] for name in _SIGNAL_OUTPUTS[:3]))]
 

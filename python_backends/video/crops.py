@@ -1,7 +1,7 @@
 """The liveness crops cut straight from decoded frames (imaging/warp.py), for a VIDEO's frames.
 
 liveness_preprocess makes the same crops from an encoded image with DALI; for every frame of a clip
-that decode was most of screening's cost. The crops' placement (face_placements) and normalisation
+that decode was most of screening's cost. The crops' placement (face_placements) and layout
 are the frame path's, so the landmarker sees the same face square, and the anti-spoofing crop's
 sharpness is the one the decision's blur gates were calibrated on.
 """
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from python_backends.imaging.input_spec import normalised
+from python_backends.imaging.input_spec import model_pixels
 from python_backends.imaging.warp import warp_on_host
 from python_backends.liveness.placement import LivenessCrops, face_placements
 from python_backends.liveness.sharpness import crop_sharpness
@@ -24,7 +24,7 @@ def landmarker_inputs(frames: Sequence[np.ndarray], boxes: np.ndarray, landmarks
     input [n, 3, S, S], CROP_META [n, 6]), as liveness_preprocess makes them."""
     placements = face_placements(boxes, landmarks, crops)
     cut = warp_on_host(frames, [placement.landmarker_matrix for placement in placements], crops.landmarker.input_size)
-    return (normalised(cut, crops.landmarker), np.stack([placement.crop_meta for placement in placements]))
+    return (model_pixels(cut, crops.landmarker.channel_order), np.stack([placement.crop_meta for placement in placements]))
 
 
 def landmarker_sharpness(frames: Sequence[np.ndarray], boxes: np.ndarray, landmarks: np.ndarray,

@@ -1,8 +1,8 @@
-"""Swapping the embedding model by configuration alone: input size, normalisation, channel order,
-embedding size.
+"""Swapping the embedding model by configuration alone: input size, channel order, embedding size (the
+normalisation is the model's own: models take uint8 pixels).
 
 The stand-in "other" model is the built MobileFaceNet behind a different front and back: it takes
-128x128 BGR in 0..1 and returns a 256-d embedding (an orthonormal projection of the 192-d one, so
+128x128 BGR pixels and returns a 256-d embedding (an orthonormal projection of the 192-d one, so
 cosines are preserved). Only config.pbtxt files change; no code does.
 """
 
@@ -31,32 +31,29 @@ SIZE, DIM = 128, 256
 
 
 def _swapped_embedder(original: Path, target: Path) -> None:
-    """original(x) expects RGB 112x112 as (p - 127.5) / 128; this one takes BGR 128x128 as p / 255."""
+    """original(x) takes RGB 112x112 pixels (and normalises them itself); this one takes BGR 128x128 pixels."""
     model = onnx.load(original)
     graph = model.graph
     projection = np.linalg.qr(np.random.default_rng(7).normal(size=(DIM, 192)))[0].T.astype(np.float32)  # (192, DIM)
     graph.initializer.extend([
         numpy_helper.from_array(np.array([2, 1, 0], dtype=np.int64), "swap_bgr"),
         numpy_helper.from_array(np.array([1, 1, 112 / SIZE, 112 / SIZE], dtype=np.float32), "swap_scales"),
-        numpy_helper.from_array(np.array(255 / 128, dtype=np.float32), "swap_gain"),
-        numpy_helper.from_array(np.array(-127.5 / 128, dtype=np.float32), "swap_bias"),
         numpy_helper.from_array(projection, "swap_projection"),
     ])
     for node in graph.node:
         node.input[:] = ["swap_front" if name == "input" else name for name in node.input]
         node.output[:] = ["swap_embedding192" if name == "embedding" else name for name in node.output]
-    front = [
-        helper.make_node("Gather", ["input", "swap_bgr"], ["swap_rgb"], axis=1),
-        helper.make_node("Resize", ["swap_rgb", "", "swap_scales"], ["swap_112"], mode="linear"),
-        helper.make_node("Mul", ["swap_112", "swap_gain"], ["swap_scaled"]),
-        helper.make_node("Add", ["swap_scaled", "swap_bias"], ["swap_front"]),
+    front = [  # float pixels into the original's own normalisation (its Cast to float passes them on)
+        helper.make_node("Cast", ["input"], ["swap_float"], to=TensorProto.FLOAT),
+        helper.make_node("Gather", ["swap_float", "swap_bgr"], ["swap_rgb"], axis=1),
+        helper.make_node("Resize", ["swap_rgb", "", "swap_scales"], ["swap_front"], mode="linear"),
     ]
     back = [helper.make_node("MatMul", ["swap_embedding192", "swap_projection"], ["embedding"])]
     nodes = front + list(graph.node) + back
     del graph.node[:]
     graph.node.extend(nodes)
     del graph.input[:]
-    graph.input.append(helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", 3, SIZE, SIZE]))
+    graph.input.append(helper.make_tensor_value_info("input", TensorProto.UINT8, ["N", 3, SIZE, SIZE]))
     del graph.output[:]
     graph.output.append(helper.make_tensor_value_info("embedding", TensorProto.FLOAT, ["N", DIM]))
     onnx.checker.check_model(model)
@@ -81,7 +78,7 @@ def swapped_repository(tmp_path_factory) -> Path:
                                                 r"dims: \[ 192 \]": f"dims: [ {DIM} ]"})
     _edit(repo / "embed_preprocess/config.pbtxt", {r"dims: \[ 3, 112, 112 \]": f"dims: [ 3, {SIZE}, {SIZE} ]"})
     with (repo / "embed_preprocess/config.pbtxt").open("a") as config:
-        for key, value in {"input_size": SIZE, "channel_order": "BGR", "mean": "0,0,0", "std": "255,255,255"}.items():
+        for key, value in {"input_size": SIZE, "channel_order": "BGR"}.items():
             config.write(f'parameters {{ key: "{key}" value: {{ string_value: "{value}" }} }}\n')
     return repo
 

@@ -92,3 +92,16 @@ def test_set_shape_declares_symbolic_and_fixed_dims():
     graph_edit.set_shape(model, "y", ["batch", 6])
     dims = model.graph.output[0].type.tensor_type.shape.dim
     assert (dims[0].dim_param, dims[1].dim_value) == ("batch", 6)
+
+
+def test_take_pixels_normalises_uint8_input_inside_the_graph():
+    graph = helper.make_graph([helper.make_node("Identity", ["x"], ["y"])], "g",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 3, 2, 2])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", 3, 2, 2])])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+    mean, std = (104.0, 117.0, 127.5), (1.0, 2.0, 128.0)
+    graph_edit.take_pixels(model, "x", mean, std)
+    onnx.checker.check_model(model, full_check=True)
+    pixels = np.random.default_rng(0).integers(0, 256, (2, 3, 2, 2), dtype=np.uint8)
+    expected = (pixels - np.float32(mean)[:, None, None]) * (1 / np.float32(std))[:, None, None]
+    np.testing.assert_array_equal(_run(model, pixels)["y"], expected.astype(np.float32))

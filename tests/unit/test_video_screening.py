@@ -14,6 +14,7 @@ from facegate import testdata
 from facegate.bench.repository import model_config
 from python_backends.decision import DecisionConfig
 from python_backends.imaging import DecodeSettings, model_parameters
+from python_backends.imaging.input_spec import ModelInputSpec
 from python_backends.liveness.placement import LivenessCrops, face_placements
 from python_backends.liveness.preprocess import LivenessPreprocessor
 from tests.unit.sharpness_reference import face_sharpness
@@ -100,9 +101,11 @@ def test_landmarker_crops_cut_here_match_liveness_preprocess():
     preprocessor = LivenessPreprocessor(SCREEN_CROPS, DecodeSettings(max_batch_size=1))
     theirs, _, their_meta = preprocessor.run([(blob, face_placements(BOX, LANDMARKS, SCREEN_CROPS)[0])])
     assert ours.shape == theirs.shape == (1, 3, 192, 192) and np.array_equal(meta, their_meta)
-    assert np.abs(ours - theirs).mean() < 2 / 255  # both bilinear; rounding and pixel-centre details differ
+    assert ours.dtype == theirs.dtype == np.uint8  # pixels: the model normalises them
+    assert np.abs(ours.astype(int) - theirs).mean() < 2  # both bilinear; rounding and pixel-centre details differ
     sharpness = landmarker_sharpness([rgb], BOX, LANDMARKS, SCREEN_CROPS)
-    assert sharpness == pytest.approx(face_sharpness(ours, SCREEN_CROPS.landmarker)[:, 0], rel=1e-5)
+    pixels = ModelInputSpec(192, (0.0, 0.0, 0.0), (1.0, 1.0, 1.0))  # face_sharpness un-normalises by these
+    assert sharpness == pytest.approx(face_sharpness(ours.astype(np.float32), pixels)[:, 0], rel=1e-5)
 
 
 class FakeEnsembles:
@@ -118,7 +121,7 @@ class FakeEnsembles:
                       + np.array([[[-w * 0.05, 0], [w * 0.05, 0], [0, 0], [0, 0], [0, 0]]])) for w, h in sizes]
 
     async def crop_signals(self, crops, crop_meta):
-        frames = [int(round(crop[0, 0, 0] * 255)) for crop in crops]  # each frame is one grey level: its number
+        frames = [int(crop[0, 0, 0]) for crop in crops]  # each frame is one grey level: its number
         self.landmarked += frames
         return [CropSignals((0.05, 0.05) if 12 <= f <= 14 else (0.25, 0.25), 1.0, -2.0) for f in frames]
 
