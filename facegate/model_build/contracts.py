@@ -22,7 +22,7 @@ class Preprocessing:
     std: tuple[float, float, float]
     channel_order: Literal["RGB", "BGR"]
     crop: str
-    normalised_in_model: bool = True
+    normalised_in_model: bool = True  # in the manifest: models built before (float input) are rebuilt
 
     def to_pixels(self, rgb_crops: np.ndarray) -> np.ndarray:
         """uint8 RGB `[N,H,W,3]` already at `size` -> uint8 NCHW: the built model's input."""
