@@ -191,7 +191,7 @@ def nvdec_check(video: bytes, dali_device: str = "mixed") -> Check:
 def nvdec_runs_check(video: bytes, run_mb: int = 16, dali_device: str = "mixed") -> Check:
     """NVDEC decoding the clip in runs of `run_mb` (VideoSettings.gpu_decode_mb: several runs for the
     benchmark's MP4) gives the very frames of one run (`dali_device` as for nvdec_check)."""
-    from python_backends.video.gpu_decoder import frames_per_run
+    from python_backends.video.gpu_decoder import decoding_runs
 
     name, bounded = f"video pixels: NVDEC in runs of {run_mb} MB = in one run", VideoSettings(gpu_decode_mb=run_mb)
     whole, in_runs = _nvdec(video, VideoSettings(), dali_device), _nvdec(video, bounded, dali_device)
@@ -200,7 +200,7 @@ def nvdec_runs_check(video: bytes, run_mb: int = 16, dali_device: str = "mixed")
             return Check(name, False, clip)
     if len(in_runs.frames) != len(whole.frames):
         return Check(name, False, f"{len(in_runs.frames)} vs {len(whole.frames)} frames")
-    runs = -(-len(whole.frames) // frames_per_run(probe(video, bounded), bounded))
+    runs = len(decoding_runs(probe(video, bounded), bounded))
     differing = sum(not np.array_equal(a, b) for a, b in zip(in_runs.frames, whole.frames))
     return Check(name, runs > 1 and differing == 0, f"{runs} runs, {differing} of {len(whole.frames)} frames differ")
 

@@ -60,5 +60,5 @@ def is_current(version_dir: Path, source: dict, preprocessing: dict) -> bool:
     manifest = read(version_dir)
     model = version_dir / MODEL
     return (manifest is not None and model.exists() and manifest.source == source
-            and json.loads(json.dumps(manifest.preprocessing)) == json.loads(json.dumps(preprocessing))
+            and manifest.preprocessing == json.loads(json.dumps(preprocessing))  # as the manifest holds it
             and manifest.model_sha256 == sha256_of(model))

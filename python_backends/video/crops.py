@@ -24,7 +24,8 @@ def landmarker_inputs(frames: Sequence[np.ndarray], boxes: np.ndarray, landmarks
     input [n, 3, S, S], CROP_META [n, 6]), as liveness_preprocess makes them."""
     placements = face_placements(boxes, landmarks, crops)
     cut = warp_on_host(frames, [placement.landmarker_matrix for placement in placements], crops.landmarker.input_size)
-    return (model_pixels(cut, crops.landmarker.channel_order), np.stack([placement.crop_meta for placement in placements]))
+    return (model_pixels(cut, crops.landmarker.channel_order),
+            np.stack([placement.crop_meta for placement in placements]))
 
 
 def landmarker_sharpness(frames: Sequence[np.ndarray], boxes: np.ndarray, landmarks: np.ndarray,

@@ -61,13 +61,19 @@ def frames_per_run(info: ClipInfo, settings: VideoSettings) -> int:
     return max(1, int(settings.gpu_decode_mb * 2**20 // (info.width * info.height * 3)))
 
 
-def _decode_runs(pipe, data: bytes, info: ClipInfo, width: int, height: int, per_run: int) -> np.ndarray:
-    """[F, height, width, 3] uint8, decoded `per_run` frames at a time. Raises RuntimeError (DALI's) when
-    a run fails, ValueError when it returns other than the frames asked."""
+def decoding_runs(info: ClipInfo, settings: VideoSettings) -> list[tuple[int, int]]:
+    """The frame ranges `[start, end)` a clip is decoded in, one DALI run each."""
+    per_run = frames_per_run(info, settings)
+    return [(start, min(start + per_run, info.frame_count)) for start in range(0, info.frame_count, per_run)]
+
+
+def _decode_runs(pipe, data: bytes, info: ClipInfo, width: int, height: int,
+                 runs: list[tuple[int, int]]) -> np.ndarray:
+    """[F, height, width, 3] uint8, decoded run by run. Raises RuntimeError (DALI's) when a run fails,
+    ValueError when it returns other than the frames asked."""
     rgb = np.empty((info.frame_count, height, width, 3), np.uint8)
     encoded, size = np.frombuffer(data, np.uint8), np.array([height, width], np.float32)
-    for start in range(0, info.frame_count, per_run):
-        end = min(start + per_run, info.frame_count)
+    for start, end in runs:
         for name, value in zip(INPUTS, (encoded, np.int32(start), np.int32(end), size)):
             pipe.feed_input(name, [np.asarray(value)])
         (frames,) = pipe.run()
@@ -95,7 +101,7 @@ def gpu_decoder(device_id: int, dali_device: str = "mixed"):
         width, height = analysis_size(info.width, info.height, settings.analysis_side)
         try:
             pipe = _take(idle) or _pipeline(device_id if on_gpu else None, dali_device)
-            rgb = _decode_runs(pipe, data, info, width, height, frames_per_run(info, settings))
+            rgb = _decode_runs(pipe, data, info, width, height, decoding_runs(info, settings))
         except (RuntimeError, ValueError):  # no NVDEC, or it refused the codec or the data: the CPU decoder
             return decode_cpu(data, info, settings)  # decides which (a pipeline whose run failed is dropped)
         idle.put(pipe)

@@ -15,7 +15,7 @@ from python_backends.video import VideoProblem, VideoSettings
 from python_backends.video.cpu_decoder import decode_cpu
 from python_backends.video.frames import DALI_CPU, FFMPEG
 from python_backends.video import gpu_decoder as gpu_decoder_module
-from python_backends.video.gpu_decoder import frames_per_run, gpu_decoder
+from python_backends.video.gpu_decoder import decoding_runs, frames_per_run, gpu_decoder
 from python_backends.video.probe import probe
 
 SETTINGS = VideoSettings(max_duration_s=3.0, min_duration_s=1.0, max_frame_pixels=320 * 240)
@@ -98,6 +98,7 @@ def test_a_clip_over_the_memory_bound_is_decoded_in_runs_to_the_same_frames(monk
     bounded = VideoSettings(max_duration_s=6.0, gpu_decode_mb=1)  # 1 MiB = 28 frames of 128x96
     info = probe(data, bounded)
     assert frames_per_run(info, bounded) == 28
+    assert decoding_runs(info, bounded) == [(0, 28), (28, 56), (56, 84), (84, 112), (112, 120)]
     counting = CountingPipelines(monkeypatch)
     decode = gpu_decoder(0, dali_device="cpu")
     whole = decode(data, info, VideoSettings(max_duration_s=6.0))
