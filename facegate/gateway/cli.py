@@ -17,6 +17,7 @@ import uvicorn
 from facegate.gateway.app import create_app
 from facegate.gateway.config import CAPTURE_MODES, CaptureSettings, GatewayConfig, Https
 from facegate_client.cli import action_list, add_connection_options, client_options, servers
+from python_backends.core_dumps import forbid_core_dumps
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,6 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"facegate gateway: {' '.join(str(error).split())}", file=sys.stderr)
         return 1
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    forbid_core_dumps()  # it holds uploaded photos and clips in memory
     uvicorn.run(create_app(config), host=config.host, port=config.port, log_level="info", server_header=False,
                 ssl_certfile=str(config.https.cert_file) if config.https else None,
                 ssl_keyfile=str(config.https.key_file) if config.https else None)

@@ -1,4 +1,5 @@
-"""What tritonserver gets between fork and exec: a private /dev/shm, and death with its launcher.
+"""What tritonserver gets between fork and exec: a private /dev/shm, no core dumps, and death with its
+launcher.
 
 The Python backend passes every request tensor (the images themselves) through POSIX shared
 memory regions, and creates them world-readable: boost fchmods them to 0644 whatever the umask.
@@ -8,7 +9,9 @@ process of the namespace, however it ends. As root that is a plain mount namespa
 user namespace that maps the serving user onto itself (needs unprivileged user namespaces).
 
 PR_SET_PDEATHSIG makes the kernel SIGKILL tritonserver when its launcher dies, even by SIGKILL;
-its Python backend stubs exit on their own once their parent is gone.
+its Python backend stubs exit on their own once their parent is gone. RLIMIT_CORE 0, inherited by
+the server and its model processes, keeps a crash's memory (request images) out of core files
+(python_backends/core_dumps.py).
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ import ctypes
 import os
 import signal
 from typing import Callable
+
+from python_backends.core_dumps import no_core_files
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
@@ -32,7 +37,8 @@ class NamespaceError(OSError):
 
 def private_child_setup(launcher_pid: int, private_shm: bool = True) -> Callable[[], None]:
     """A `preexec_fn` for tritonserver's Popen (runs in the forked child, before exec). Without
-    `private_shm` (a Kubernetes pod's own /dev/shm) only the death with the launcher is set up."""
+    `private_shm` (a Kubernetes pod's own /dev/shm) only the death with the launcher and the core
+    limit are set up."""
     uid, gid = os.getuid(), os.getgid()
 
     def setup() -> None:
@@ -40,6 +46,7 @@ def private_child_setup(launcher_pid: int, private_shm: bool = True) -> Callable
         _check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl(PR_SET_PDEATHSIG)")
         if os.getppid() != launcher_pid:  # the launcher died before the line above took effect
             os._exit(1)
+        no_core_files()
         if not private_shm:
             return
         if uid == 0:

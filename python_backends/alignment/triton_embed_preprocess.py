@@ -6,6 +6,7 @@ import numpy as np
 import triton_python_backend_utils as pb_utils
 
 from python_backends.alignment.embed_preprocess import EmbedPreprocessor, landmarks_batch, preprocess_settings
+from python_backends.core_dumps import forbid_core_dumps
 from python_backends.imaging.requests import run_requests
 from python_backends.imaging.triton_loading import load_preprocessor
 from python_backends.triton_responses import response
@@ -13,6 +14,7 @@ from python_backends.triton_responses import response
 
 class TritonPythonModel:
     def initialize(self, args: dict[str, str]) -> None:
+        forbid_core_dumps()
         self._preprocessor = load_preprocessor(args, preprocess_settings, EmbedPreprocessor)
 
     def execute(self, requests: list) -> list:

@@ -7,6 +7,7 @@ import json
 import numpy as np
 import triton_python_backend_utils as pb_utils
 
+from python_backends.core_dumps import forbid_core_dumps
 from python_backends.detection import Letterbox, find_faces, pack_faces
 from python_backends.detection.faces import postprocess_settings
 from python_backends.triton_responses import error_response, response
@@ -14,6 +15,7 @@ from python_backends.triton_responses import error_response, response
 
 class TritonPythonModel:
     def initialize(self, args: dict[str, str]) -> None:
+        forbid_core_dumps()
         self._params, self._priors = postprocess_settings(json.loads(args["model_config"]))
 
     def execute(self, requests: list) -> list:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import triton_python_backend_utils as pb_utils
 
+from python_backends.core_dumps import forbid_core_dumps
 from python_backends.detection.preprocess import DetectPreprocessor, preprocess_settings
 from python_backends.imaging.requests import run_requests
 from python_backends.imaging.triton_loading import load_preprocessor
@@ -14,6 +15,7 @@ _OUTPUTS = ("DET_INPUT", "DET_META")
 
 class TritonPythonModel:
     def initialize(self, args: dict[str, str]) -> None:
+        forbid_core_dumps()
         self._preprocessor = load_preprocessor(args, preprocess_settings, DetectPreprocessor)
 
     def execute(self, requests: list) -> list:

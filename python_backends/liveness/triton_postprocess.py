@@ -7,6 +7,7 @@ import json
 
 import triton_python_backend_utils as pb_utils
 
+from python_backends.core_dumps import forbid_core_dumps
 from python_backends.liveness.postprocess import liveness_signals, spoof_model_threshold
 from python_backends.triton_responses import error_response, response
 
@@ -15,6 +16,7 @@ _INPUTS = ("landmarks", "face_score", "spoof_score", "CROP_META")
 
 class TritonPythonModel:
     def initialize(self, args: dict[str, str]) -> None:
+        forbid_core_dumps()
         self._spoof_threshold = spoof_model_threshold(json.loads(args["model_config"]))
 
     def execute(self, requests: list) -> list:

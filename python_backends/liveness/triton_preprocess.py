@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import triton_python_backend_utils as pb_utils
 
+from python_backends.core_dumps import forbid_core_dumps
 from python_backends.imaging.requests import run_requests
 from python_backends.imaging.triton_loading import load_preprocessor
 from python_backends.liveness.placement import FacePlacement, face_placements
@@ -20,6 +21,7 @@ SPOOF_INPUT = "SPOOF_INPUT"
 
 class TritonPythonModel:
     def initialize(self, args: dict[str, str]) -> None:
+        forbid_core_dumps()
         self._preprocessor = load_preprocessor(args, preprocess_settings, LivenessPreprocessor)
 
     def execute(self, requests: list) -> list:

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import triton_python_backend_utils as pb_utils
 
+from python_backends.core_dumps import forbid_core_dumps
 from python_backends.ort.arena_trim import IdleArenaTrim, probe_inputs
 from python_backends.ort.batching import Arrays, execute_batched
 from python_backends.ort.model_config import TensorSpec, model_file, parse_model_config
@@ -22,6 +23,7 @@ from python_backends.triton_responses import response
 
 class TritonPythonModel:
     def initialize(self, args: dict[str, str]) -> None:
+        forbid_core_dumps()
         self._config = parse_model_config(json.loads(args["model_config"]))
         path = model_file(Path(args["model_repository"]), args["model_version"], self._config)
         kind, device_id = args["model_instance_kind"], int(args["model_instance_device_id"])

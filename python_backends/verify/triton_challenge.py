@@ -11,6 +11,7 @@ import json
 
 import triton_python_backend_utils as pb_utils
 
+from python_backends.core_dumps import forbid_core_dumps
 from python_backends.decision import ChallengeIssuer, LockedOut, TokenStoreUnavailable, open_token_store
 from python_backends.triton_responses import refusal
 from python_backends.verify.attempt_metrics import RefusalMetrics
@@ -23,6 +24,7 @@ from python_backends.verify.triton_io import counter_family, json_output, one_in
 
 class ChallengeModel:
     def initialize(self, args: dict[str, str]) -> None:
+        forbid_core_dumps()
         settings = ServiceSettings.from_environ()
         policy = challenge_policy(json.loads(args["model_config"]), settings.allow_requested_actions)
         self._issuer = ChallengeIssuer(settings.keyring, policy, lockouts=open_token_store(settings.token_store))

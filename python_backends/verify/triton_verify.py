@@ -14,6 +14,7 @@ from pathlib import Path
 
 import triton_python_backend_utils as pb_utils
 
+from python_backends.core_dumps import forbid_core_dumps
 from python_backends.decision import ChallengeVerifier, open_token_store
 from python_backends.gpus import visible_gpu_count
 from python_backends.triton_responses import refusal
@@ -36,6 +37,7 @@ from python_backends.video.decoders import choose_decoder
 
 class VerifyModel:
     def initialize(self, args: dict[str, str]) -> None:
+        forbid_core_dumps()
         settings = ServiceSettings.from_environ()
         parameters = VerifyParameters.from_config(json.loads(args["model_config"]))
         config, video = parameters.decision, parameters.video

@@ -1,5 +1,6 @@
 """Request images never sit in a file another local user could read: during a request, and after
-kill -9 of tritonserver, of a model process, or of the launcher (followed by a restart).
+kill -9 of tritonserver, of a model process, or of the launcher (followed by a restart), and after a
+model process crashes where core files are allowed.
 
 The Python backend carries tensors through /dev/shm regions it makes 0644; tritonserver runs in
 a private mount namespace with its own 0700 tmpfs there (facegate/server/private_namespace.py).
@@ -12,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import resource
 import signal
 import subprocess
 import sys
@@ -49,13 +51,50 @@ def _fragments(images: list[bytes]) -> list[bytes]:
 
 def holding(roots: tuple[Path, ...], images: list[bytes], since: float = 0.0) -> list[Path]:
     """Files under `roots` (changed since `since`) that hold a piece of one of the images."""
+    return _holding(files_changed_since(roots, since), images)
+
+
+def _holding(paths: list[Path], images: list[bytes]) -> list[Path]:
     fragments = _fragments(images)
     found = []
-    for path in files_changed_since(roots, since):
+    for path in paths:
         with contextlib.suppress(OSError):  # removed since, or not ours to read
             if any(fragment in path.read_bytes() for fragment in fragments):
                 found.append(path)
     return found
+
+
+def core_files_holding(server_pid: int, images: list[bytes], since: float) -> list[Path]:
+    """Files where the kernel writes core files (the server's working directory; the folder of an
+    absolute core_pattern), changed since `since`, that hold a piece of one of the images."""
+    folders = [Path(os.readlink(f"/proc/{server_pid}/cwd"))]
+    pattern = Path("/proc/sys/kernel/core_pattern").read_text().strip()
+    if pattern.startswith("/"):
+        folders.append(Path(pattern).parent)
+    paths = [path for folder in folders if folder.is_dir() for path in folder.iterdir()
+             if path.is_file() and path.stat().st_mtime >= since]
+    return _holding(paths, images)
+
+
+def core_limits(server_pid: int) -> set[str]:
+    """The core file size limits (soft and hard) of the server and its model processes."""
+    limits = set()
+    for pid in live_members(server_pid):
+        with contextlib.suppress(OSError):
+            line = next(line for line in Path(f"/proc/{pid}/limits").read_text().splitlines()
+                        if line.startswith("Max core file size"))
+            limits.update(line.split()[4:6])
+    return limits
+
+
+@pytest.fixture
+def core_files_allowed() -> Iterator[None]:
+    """The launcher may write core files up to its hard limit (`ulimit -c unlimited` in the shell that
+    starts `facegate serve`): the server must stop its own dumps."""
+    before = resource.getrlimit(resource.RLIMIT_CORE)
+    resource.setrlimit(resource.RLIMIT_CORE, (before[1], before[1]))
+    yield
+    resource.setrlimit(resource.RLIMIT_CORE, before)
 
 
 def private_shm(server_pid: int) -> Path:
@@ -125,18 +164,23 @@ def test_after_tritonserver_is_killed_no_file_holds_request_bytes(tmp_path, imag
     assert holding(HOST_ROOTS, images, since=started) == []
 
 
-def test_a_killed_model_process_leaves_no_region_and_is_replaced(tmp_path, images):
+@pytest.mark.parametrize("kill", [signal.SIGKILL, signal.SIGSEGV], ids=["killed", "crashed"])
+def test_a_killed_model_process_leaves_no_region_and_is_replaced(tmp_path, images, kill, core_files_allowed):
+    """A crash (SIGSEGV) would dump the process's memory, the images with it, where core files are allowed
+    (measured: a 117 MB core file in the server's working directory holding the ID photo and 9 of 16 frames)."""
     started = time.time()
     with detect_server(tmp_path) as server:
+        assert core_limits(server.pid) == {"0"}
         _detect(server.grpc_url, images)
         pid, region = _stub_pid(server.pid, "detect_preprocess_0_0")
         content = (private_shm(server.pid) / region).read_bytes()
         assert any(fragment in content for fragment in _fragments(images)), "the stub's region held the images"
-        os.kill(pid, signal.SIGKILL)
+        os.kill(pid, kill)
         _wait_until(lambda: server.watchdog.heals, 15)
         assert server.watchdog.heals[0].error is None
         assert not (private_shm(server.pid) / region).exists()
         _detect(server.grpc_url, images)
+        assert core_files_holding(server.pid, images, since=started) == []
         assert holding(HOST_ROOTS, images, since=started) == []
 
 

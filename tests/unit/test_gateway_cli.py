@@ -1,3 +1,6 @@
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -32,3 +35,17 @@ def test_the_capture_mode_is_frames_unless_video_is_asked_for():
         _parser().parse_args(["--capture-mode", "gif"])
     with pytest.raises(ValueError):
         CaptureSettings(mode="gif")
+
+
+def test_the_gateway_cannot_be_dumped_once_serving():
+    """It holds uploads in memory: by the time uvicorn serves, no core file and no dump (in a child
+    process: the setting cannot be undone)."""
+    code = textwrap.dedent("""
+        import ctypes, resource, uvicorn
+        from facegate.gateway import cli
+        uvicorn.run = lambda *args, **kwargs: print(resource.getrlimit(resource.RLIMIT_CORE),
+                                                    ctypes.CDLL(None).prctl(3, 0, 0, 0, 0))  # PR_GET_DUMPABLE
+        cli.main(["--server", "127.0.0.1:1"])
+    """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["(0,", "0)", "0"]

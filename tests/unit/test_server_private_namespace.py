@@ -64,3 +64,12 @@ def test_a_server_started_from_a_thread_that_ends_lives_on():
     finally:
         child.kill()
         child.wait()
+
+
+def test_the_child_and_what_it_starts_may_write_no_core_file():
+    """RLIMIT_CORE 0 soft and hard: tritonserver cannot raise it, its model processes inherit it."""
+    for private_shm in (True, False):
+        result = subprocess.run(["sh", "-c", "ulimit -S -c unlimited 2>/dev/null; sh -c 'ulimit -S -c; ulimit -H -c'"],
+                                preexec_fn=private_child_setup(os.getpid(), private_shm),
+                                capture_output=True, text=True, check=True)
+        assert result.stdout.split() == ["0", "0"]
