@@ -23,6 +23,16 @@ def files_changed_since(roots: list[Path] | tuple[Path, ...], since: float) -> l
     return changed
 
 
+_PSEUDO_FILE_SYSTEMS = ("proc", "sys", "dev")
+
+
+def machine_files_changed_since(since: float) -> list[Path]:
+    """Every regular file on this machine modified at or after `since`: all of / but the kernel's pseudo
+    file systems, and the host's /dev/shm (where an attacker with a shell or the disk would look)."""
+    roots = [Path("/", name) for name in sorted(os.listdir("/")) if name not in _PSEUDO_FILE_SYSTEMS]
+    return files_changed_since(roots + [Path("/dev/shm")], since)
+
+
 def fragments(blob: bytes) -> list[bytes]:
     """Distinctive pieces of an image's bytes, raw and in the textual forms a log might use."""
     middle = blob[len(blob) // 2: len(blob) // 2 + 24]
