@@ -1,14 +1,17 @@
 """Image size from the file header, read before any decoding.
 
 Checking the header first rejects non-images and decompression bombs cheaply,
-per image, before DALI (which fails a whole batch at once) sees them.
+per image, before DALI (which fails a whole batch at once) sees them. For a JPEG that
+includes counting its scans (one decoding pass over the image each).
 """
 
 from __future__ import annotations
 
+import re
 import struct
 from dataclasses import dataclass
 
+from python_backends.image_limits import MAX_JPEG_SCANS
 from python_backends.imaging.errors import ImageProblem
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -16,6 +19,8 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _JPEG_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 # Markers without a length field: TEM, RST0-7, SOI, EOI.
 _JPEG_STANDALONE = frozenset({0x01, *range(0xD0, 0xDA)})
+# A marker: 0xFF (after any 0xFF fill bytes) then a byte other than 0x00 (0xFF00 is a stuffed 0xFF in scan data).
+_MARKER = re.compile(rb"\xff+([^\x00\xff])")
 
 
 @dataclass(frozen=True)
@@ -60,11 +65,33 @@ def _jpeg(blob: bytes) -> ImageHeader:
             if pos + 9 > len(blob):
                 break
             height, width = struct.unpack(">HH", blob[pos + 5:pos + 9])
+            _check_scans(blob, pos + 2 + length)
             return ImageHeader("jpeg", height, width)
         if marker == 0xDA or length < 2:  # scan data before any frame header
             raise ImageProblem("JPEG without a frame header")
         pos += 2 + length
     raise ImageProblem("truncated JPEG header")
+
+
+def _check_scans(blob: bytes, pos: int) -> None:
+    """Raise `ImageProblem` when the JPEG has more than MAX_JPEG_SCANS scans after `pos` (the end of its frame
+    header). Reads markers as libjpeg does: bytes between markers (a scan's entropy-coded data, stray
+    bytes) are skipped up to the next 0xFF that starts a marker; segments with a length are stepped over."""
+    if blob.count(b"\xff\xda", pos) <= MAX_JPEG_SCANS:  # every scan starts with these bytes: the usual answer, fast
+        return
+    scans = 0
+    while found := _MARKER.search(blob, pos):
+        marker, pos = found.group(1)[0], found.end()
+        if marker == 0xD9:  # EOI
+            return
+        if marker in _JPEG_STANDALONE:
+            continue
+        if marker == 0xDA:
+            scans += 1
+            if scans > MAX_JPEG_SCANS:
+                raise ImageProblem(f"JPEG with more than {MAX_JPEG_SCANS} scans")
+        length = int.from_bytes(blob[pos:pos + 2], "big")
+        pos += max(length, 2)
 
 
 def _bmp(blob: bytes) -> ImageHeader:

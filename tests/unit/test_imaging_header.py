@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from python_backends.image_limits import MAX_JPEG_SCANS
 from python_backends.imaging.errors import ImageProblem
 from python_backends.imaging.header import read_header
+from tests.jpeg_scans import repeated_scans
 
 
 def _encode(width: int, height: int, fmt: str) -> bytes:
@@ -49,3 +51,30 @@ def test_rejects_jpeg_cut_before_its_frame_header():
     sof = blob.index(b"\xff\xc0")
     with pytest.raises(ImageProblem, match="truncated JPEG"):
         read_header(blob[:sof + 4])
+
+
+def test_a_jpeg_may_have_up_to_max_jpeg_scans():
+    usual, scans = repeated_scans(64, 0)
+    assert scans == 10 and read_header(usual).width == 64
+    most, scans = repeated_scans(64, MAX_JPEG_SCANS - 10)
+    assert scans == MAX_JPEG_SCANS and read_header(most).width == 64
+
+
+@pytest.mark.parametrize("before_each", [b"", b"\xff\xff", b"\x00\x01stray", b"\xff\xd0"],
+                         ids=["repeated", "after fill bytes", "after stray bytes", "after a restart marker"])
+def test_a_jpeg_with_more_scans_is_refused_however_they_are_hidden(before_each):
+    """The scan bomb: 1000 repeats of a scan of a 4800x4800 image, 171 KB, cost DALI 18 CPU-s to decode."""
+    blob, scans = repeated_scans(64, MAX_JPEG_SCANS - 9, before_each)
+    assert scans == MAX_JPEG_SCANS + 1
+    with pytest.raises(ImageProblem, match=f"more than {MAX_JPEG_SCANS} scans"):
+        read_header(blob)
+
+
+def test_scan_markers_inside_a_segment_are_not_scans():
+    """0xFF 0xDA in a comment after the frame header is the comment's text, not a scan."""
+    blob, _ = repeated_scans(64, 0)
+    sof = blob.index(b"\xff\xc2")
+    sof_end = sof + 2 + int.from_bytes(blob[sof + 2:sof + 4], "big")
+    text = b"\xff\xda" * (MAX_JPEG_SCANS + 1)
+    comment = b"\xff\xfe" + (len(text) + 2).to_bytes(2, "big") + text
+    assert read_header(blob[:sof_end] + comment + blob[sof_end:]).width == 64
