@@ -24,7 +24,7 @@ from facegate import testdata
 from python_backends.decision import Action, Challenge, Reason
 from python_backends.decision.tokens import encode_token
 from tests.integration.test_challenge import bytes_input, request_challenge
-from tests.jpeg_scans import repeated_scans
+from tests.hostile_images import overflowing_png, repeated_scans
 
 pytestmark = pytest.mark.integration
 
@@ -143,13 +143,15 @@ def test_several_faces_in_the_id_photo_or_the_frames(client, id_photo, genuine):
     assert as_frames["quality"]["multi_face_frames"] == 1
 
 
-@pytest.mark.parametrize("damage", ["not_an_image", "truncated_frame", "empty_id_photo", "jpeg_scan_bomb"])
+@pytest.mark.parametrize("damage", ["not_an_image", "truncated_frame", "empty_id_photo", "jpeg_scan_bomb", "png_bomb"])
 def test_corrupt_images(client, id_photo, genuine, damage):
     frames, photo = list(genuine[:8]), id_photo
     if damage == "not_an_image":
         frames[3] = b"GIF89a" + bytes(100)
     elif damage == "jpeg_scan_bomb":  # refused from its header: never decoded, scan after scan
         frames[2] = repeated_scans(2000, 200)[0]
+    elif damage == "png_bomb":  # refused before a decoder inflates its 256 MB of extra data
+        frames[4] = overflowing_png(640, 256)
     elif damage == "truncated_frame":
         frames[5] = frames[5][: len(frames[5]) // 3]
     else:

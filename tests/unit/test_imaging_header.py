@@ -1,13 +1,14 @@
 import io
+import zlib
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from python_backends.image_limits import MAX_JPEG_SCANS
+from python_backends.image_limits import MAX_IMAGE_PIXELS, MAX_JPEG_SCANS
 from python_backends.imaging.errors import ImageProblem
 from python_backends.imaging.header import read_header
-from tests.jpeg_scans import repeated_scans
+from tests.hostile_images import overflowing_png, png, repeated_scans
 
 
 def _encode(width: int, height: int, fmt: str) -> bytes:
@@ -78,3 +79,29 @@ def test_scan_markers_inside_a_segment_are_not_scans():
     text = b"\xff\xda" * (MAX_JPEG_SCANS + 1)
     comment = b"\xff\xfe" + (len(text) + 2).to_bytes(2, "big") + text
     assert read_header(blob[:sof_end] + comment + blob[sof_end:]).width == 64
+
+
+def _adam7_rows(rgb: np.ndarray) -> bytes:
+    """The filtered rows (filter 0) of an Adam7-interlaced image: seven sub-images, one after another."""
+    passes = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
+    return b"".join(b"\x00" + row.tobytes() for x0, y0, dx, dy in passes for row in rgb[y0::dy, x0::dx]
+                    if row.size)
+
+
+def test_png_data_that_fills_its_image_is_accepted_plain_or_interlaced():
+    rgb = np.random.default_rng(1).integers(0, 256, (37, 29, 3), dtype=np.uint8)
+    assert read_header(_encode(29, 37, "PNG")).width == 29
+    interlaced = png(29, 37, zlib.compress(_adam7_rows(rgb)), interlaced=True)
+    assert read_header(interlaced).width == 29
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(interlaced)).convert("RGB")), rgb)
+
+
+def test_png_data_that_inflates_past_its_image_is_refused():
+    """The PNG bomb: 64x64 pixels, then 4 GB of zeros in the same stream (4 MB) cost DALI 8.8 CPU-s."""
+    with pytest.raises(ImageProblem, match="inflates past its image size"):
+        read_header(overflowing_png(64, 64))
+
+
+def test_png_over_the_pixel_limit_is_left_to_the_size_check():
+    header = read_header(png(6000, 5000, zlib.compress(bytes(256 << 20), 9)))
+    assert header.pixels > MAX_IMAGE_PIXELS
