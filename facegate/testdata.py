@@ -144,6 +144,34 @@ def encode_clip(frames: Sequence[np.ndarray], codec: str = "libx264", container:
     return out.getvalue()
 
 
+def size_switching_clip(first: list[np.ndarray], then: list[np.ndarray], fps: int = 24) -> bytes:
+    """A VP9 WebM whose container and first key frame say `first`'s size; a key frame then switches to
+    `then`'s size (a decoder follows each key frame's header; the probe sees only the first)."""
+    import av
+
+    packets = _vp9_packets(first, fps) + _vp9_packets(then, fps)
+    out = io.BytesIO()
+    with av.open(out, "w", format="webm") as muxer:
+        stream = muxer.add_stream("libvpx-vp9", rate=fps)
+        stream.height, stream.width = first[0].shape[:2]
+        for index, packet in enumerate(packets):
+            packet.stream, packet.pts, packet.dts, packet.time_base = stream, index, index, Fraction(1, fps)
+            muxer.mux(packet)
+    return out.getvalue()
+
+
+def _vp9_packets(frames: list[np.ndarray], fps: int) -> list:
+    import av
+
+    with av.open(io.BytesIO(), "w", format="webm") as muxer:
+        stream = muxer.add_stream("libvpx-vp9", rate=fps)
+        stream.height, stream.width = frames[0].shape[:2]
+        stream.pix_fmt, stream.options = "yuv420p", {"deadline": "realtime", "cpu-used": "8"}
+        packets = [packet for rgb in frames
+                   for packet in stream.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24"))]
+        return packets + list(stream.encode(None))
+
+
 def moving_frames(count: int, width: int = 64, height: int = 48) -> list[np.ndarray]:
     """Synthetic clip frames: a moving gradient, so every frame differs, with a bright top-left corner,
     so that a rotation shows."""

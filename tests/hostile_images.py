@@ -1,4 +1,5 @@
-"""Hostile images for the tests: small files that cost a decoder far more than their pixels."""
+"""Hostile images for the tests: small files that cost a decoder far more than their size says (the hostile
+clip, facegate.testdata.size_switching_clip, serves make gpu-check too)."""
 
 from __future__ import annotations
 

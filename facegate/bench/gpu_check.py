@@ -9,8 +9,8 @@
    process (ONNX Runtime CPU provider, DALI CPU decoder), within the tolerances in TOLERANCES;
 4. the benchmark's MP4 sent as a VIDEO: decoded where expected (the `decoder` verify answers: nvdec on
    the GPU, ffmpeg on the CPU) and decided as the CPU path decides it; on a GPU, the NVDEC frames
-   (video/gpu_decoder.py) against PyAV's in this process, and NVDEC decoding in bounded runs against
-   one run;
+   (video/gpu_decoder.py) against PyAV's in this process, NVDEC decoding in bounded runs against
+   one run, and a clip that switches to frames over the pixel limit refused;
 5. the benchmark at rising concurrency: verifications/s, frames/s, p50/p99, server CPU s per
    verification and GPU memory in use; then the same for the MP4 (decoded frames/s).
 
@@ -41,8 +41,9 @@ from facegate.bench.served import measure_served
 from facegate.paths import MODEL_REPOSITORY
 from facegate.server import Device, RunningServer
 from facegate_client import ClientOptions, FacegateClient, VerificationResult
-from python_backends.decision import Decision, DecisionConfig
-from python_backends.video import VideoSettings
+from facegate.testdata import moving_frames, size_switching_clip
+from python_backends.decision import Decision, DecisionConfig, Reason
+from python_backends.video import VideoProblem, VideoSettings
 from python_backends.video.cpu_decoder import decode_cpu
 from python_backends.video.frames import DALI_CPU, FFMPEG, NVDEC, DecodedClip
 from python_backends.video.probe import probe
@@ -168,7 +169,7 @@ def video_checks(url: str, material: Material, local: InProcessEnsembles, device
         checks = [Check(f"VIDEO decoded by {expected}", decoder == expected, f"verify answered decoder {decoder}"),
                   _same_decision("MP4", served, verifier.decide(material.id_photo, video=material.genuine_video))]
     if device is Device.GPU:
-        checks += [nvdec_check(material.genuine_video), nvdec_runs_check(material.genuine_video)]
+        checks += [nvdec_check(material.genuine_video), nvdec_runs_check(material.genuine_video), nvdec_size_switch_check()]
     return checks
 
 
@@ -203,6 +204,20 @@ def nvdec_runs_check(video: bytes, run_mb: int = 16, dali_device: str = "mixed")
     runs = len(decoding_runs(probe(video, bounded), bounded))
     differing = sum(not np.array_equal(a, b) for a, b in zip(in_runs.frames, whole.frames))
     return Check(name, runs > 1 and differing == 0, f"{runs} runs, {differing} of {len(whole.frames)} frames differ")
+
+
+def nvdec_size_switch_check(dali_device: str = "mixed") -> Check:
+    """A clip whose first key frame is 320x240 and a later one 2048x2048 is refused (VIDEO_TOO_LARGE), not
+    decoded at the size the probe never saw (on the CPU: 50 MB frames at 4096x4096); GPU memory after it."""
+    from python_backends.video.gpu_decoder import gpu_decoder
+
+    name = "video: a clip switching to frames over the pixel limit is refused"
+    clip, settings = size_switching_clip(moving_frames(30, 320, 240), moving_frames(6, 2048, 2048)), VideoSettings()
+    try:
+        decoded = gpu_decoder(0, dali_device)(clip, probe(clip, settings), settings)
+    except VideoProblem as problem:
+        return Check(name, problem.reason is Reason.VIDEO_TOO_LARGE, f"{problem}; GPU memory {gpu_memory_mib()} MiB")
+    return Check(name, False, f"decoded by {decoded.decoder}: {len(decoded.frames)} frames")
 
 
 def _nvdec(video: bytes, settings: VideoSettings, dali_device: str) -> DecodedClip | str:

@@ -19,10 +19,12 @@ from python_backends.video.settings import VideoSettings
 
 
 def decode_cpu(data: bytes, info: ClipInfo, settings: VideoSettings) -> DecodedClip:
-    """Raises VideoProblem(VIDEO_TRUNCATED) when the data ends or breaks before the frames the container lists."""
+    """Raises VideoProblem(VIDEO_TRUNCATED) when the data ends or breaks before the frames the container lists,
+    VideoProblem(VIDEO_TOO_LARGE) for a frame over the pixel limit. The probe knows the size the stream
+    starts at; a key frame may change it (VP9 and H.264 alike), so each frame is checked as it comes and
+    scaled to the clip's analysis size (measured: a WebM that starts at 320x240, then switches to 4096x4096,
+    gave 50 MB frames, 13 GB for 270 of them)."""
     width, height = analysis_size(info.width, info.height, settings.analysis_side)
-    # At the stored size, no scaling context: the same pixels at a third of the CPU (0.16 ms per 640x360 frame).
-    scaled = {} if (width, height) == (info.width, info.height) else {"width": width, "height": height}
     frames, times, rotation = [], [], 0
     try:
         with av.open(io.BytesIO(data), mode="r") as container:
@@ -30,7 +32,13 @@ def decode_cpu(data: bytes, info: ClipInfo, settings: VideoSettings) -> DecodedC
             for frame in container.decode(stream):
                 if len(frames) >= info.frame_count:
                     break
+                if frame.width * frame.height > settings.max_frame_pixels:
+                    raise VideoProblem(Reason.VIDEO_TOO_LARGE, f"frame {len(frames)} is {frame.width}x{frame.height}, "
+                                                               f"over {settings.max_frame_pixels} pixels")
                 rotation = frame.rotation
+                # At the analysis size already, no scaling context: the same pixels at a third of the CPU
+                # (0.16 ms per 640x360 frame).
+                scaled = {} if (frame.width, frame.height) == (width, height) else {"width": width, "height": height}
                 pixels = frame.to_ndarray(format="rgb24", **scaled)
                 frames.append(upright(pixels, rotation))
                 times.append(frame.time if frame.time is not None else np.nan)

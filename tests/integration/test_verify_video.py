@@ -16,7 +16,7 @@ from tritonclient.utils import InferenceServerException
 
 from facegate_client import FacegateClient
 from facegate_client.video import frames_from_video
-from facegate.testdata import encode_clip, stored_for_rotation
+from facegate.testdata import encode_clip, size_switching_clip, stored_for_rotation
 from tests.integration import video_clips
 from tests.integration.test_challenge import bytes_input
 from tests.integration.test_verify import GENUINE_ACTIONS, codes, token
@@ -119,6 +119,14 @@ def test_a_webm_cut_short_is_truncated_and_an_oversized_upload_too_large(client)
     webm = video_clips.genuine_clip(START, codec="libvpx-vp9", container="webm", bit_rate=400_000)
     assert codes(verify_video(client, webm[: len(webm) * 2 // 3], token(client))) == ["VIDEO_TRUNCATED"]
     assert codes(verify_video(client, webm + bytes(16 * 1024 * 1024), token(client))) == ["VIDEO_TOO_LARGE"]
+
+
+def test_a_clip_that_switches_to_huge_frames_mid_way_is_too_large(client):
+    """The container and first key frame say 320x240; frame 30 switches to 2048x2048 (12 MB once decoded,
+    for a few bytes of each inter frame after it)."""
+    clip = size_switching_clip(tiny(30, 320, 240), tiny(4, 2048, 2048))
+    result = verify_video(client, clip, token(client))
+    assert (result["decision"], codes(result)) == ("RETRY", ["VIDEO_TOO_LARGE"])
 
 
 def test_frames_and_video_together_are_a_caller_error(client, genuine_mp4):

@@ -4,7 +4,8 @@ a check group that raises, the NVDEC check without a GPU."""
 import numpy as np
 import pytest
 
-from facegate.bench.gpu_check import Check, checked, nvdec_check, nvdec_runs_check, placement_checks, tensorrt_repository
+from facegate.bench.gpu_check import (Check, checked, nvdec_check, nvdec_runs_check, nvdec_size_switch_check,
+                                      placement_checks, tensorrt_repository)
 from facegate.server import Device
 from facegate.testdata import encode_clip, moving_frames
 from python_backends.gpus import visible_gpu_count
@@ -68,3 +69,8 @@ def test_the_nvdec_checks_pass_on_the_code_they_check_run_with_dalis_cpu_variant
     runs = nvdec_runs_check(clip, run_mb=1, dali_device="cpu")
     assert (runs.passed, runs.detail) == (True, "3 runs, 0 of 72 frames differ")
     assert nvdec_check(clip, dali_device="cpu").passed
+
+
+def test_the_size_switch_check_passes_on_the_code_it_checks_run_with_dalis_cpu_variant():
+    check = nvdec_size_switch_check(dali_device="cpu")
+    assert check.passed, check.detail

@@ -9,7 +9,7 @@ from python_backends.decision import Reason
 from python_backends.video import VideoProblem, VideoSettings
 from python_backends.video.cpu_decoder import decode_cpu
 from python_backends.video.probe import probe
-from facegate.testdata import encode_clip, moving_frames
+from facegate.testdata import encode_clip, moving_frames, size_switching_clip
 
 SETTINGS = VideoSettings(max_duration_s=3.0, min_duration_s=1.0, max_frame_pixels=320 * 240)
 
@@ -78,3 +78,17 @@ def test_rotation_turns_frames_upright_and_variable_timestamps_are_kept():
     shown = clip.frames[10].astype(float)
     assert np.abs(shown - upright[10]).mean() < 8 < np.abs(shown - upright[10][::-1, ::-1]).mean()
     assert np.allclose(clip.times_s, times, atol=0.002)
+
+
+def test_a_clip_that_switches_to_frames_over_the_pixel_limit_is_too_large():
+    """The probe sees the first key frame's size; a later one may declare 4096x4096 (measured: 50 MB a
+    frame once decoded, for a few bytes of inter frames each)."""
+    data = size_switching_clip(moving_frames(30), moving_frames(6, 400, 300))
+    assert probe(data, SETTINGS).width == 64
+    assert refused(data) is Reason.VIDEO_TOO_LARGE
+
+
+def test_a_clip_that_switches_size_within_the_limit_is_decoded_at_its_first_size():
+    data = size_switching_clip(moving_frames(30), moving_frames(6, 128, 96))
+    clip = decode_cpu(data, probe(data, SETTINGS), SETTINGS)
+    assert len(clip.frames) == 36 and {frame.shape for frame in clip.frames} == {(48, 64, 3)}
