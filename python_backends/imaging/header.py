@@ -19,12 +19,17 @@ from python_backends.imaging.errors import ImageProblem
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _PNG_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}  # by colour type: grey, RGB, palette, grey + alpha, RGBA
 _INFLATE_STEP = 1 << 20
+# The header walks stop here (a file of tiny chunks or markers would make them slow): encoders write a few
+# dozen JPEG segments, and PNG image data in chunks of 8 KB or more (1024 in the 8 MiB an image may have).
+_MAX_PNG_CHUNKS = 16384
+_MAX_JPEG_MARKERS = 1024
 # SOF markers carry the frame size; C4 (DHT), C8 (JPG) and CC (DAC) share the range but do not.
 _JPEG_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 # Markers without a length field: TEM, RST0-7, SOI, EOI.
 _JPEG_STANDALONE = frozenset({0x01, *range(0xD0, 0xDA)})
-# A marker: 0xFF (after any 0xFF fill bytes) then a byte other than 0x00 (0xFF00 is a stuffed 0xFF in scan data).
-_MARKER = re.compile(rb"\xff+([^\x00\xff])")
+# A marker with a length field: 0xFF (after any 0xFF fill bytes) then a byte other than 0x00 (0xFF00 is a
+# stuffed 0xFF in scan data) and the standalone TEM and RST0-7 (restart markers sit inside scans).
+_SEGMENT_MARKER = re.compile(rb"\xff+([^\x00\x01\xd0-\xd7\xff])")
 
 
 @dataclass(frozen=True)
@@ -87,18 +92,22 @@ def _check_image_data(blob: bytes, width: int, height: int, bits_per_pixel: int)
     libpng inflates all of it, needed or not: a 4 MB PNG of 64x64 pixels whose stream goes on to 4 GB
     of zeros cost DALI 8.8 CPU-s. So it is inflated here, 1 MiB at a time, up to one byte past the need
     (about 10 ms for a 1280x720 photograph: PNG frames are rare, and a decoder inflates them anyway).
-    Images over MAX_IMAGE_PIXELS are refused by their size before any decoding; a truncated or
-    malformed stream is left to the decoder."""
+    Images over MAX_IMAGE_PIXELS are not inflated (the default size limit refuses them before any decoding);
+    a truncated or malformed stream is left to the decoder."""
     if width * height > MAX_IMAGE_PIXELS:
         return
     # Filtered rows: a filter byte each, Adam7 interlacing adds fewer than 2 rows' worth of them per row.
     left = (width * height * bits_per_pixel + 7) // 8 + 4 * height + 64 + 1
     chunks, pos = [], 8
-    while pos + 8 <= len(blob):
+    for _ in range(_MAX_PNG_CHUNKS):
+        if pos + 8 > len(blob):
+            break
         length, kind = struct.unpack(">I4s", blob[pos:pos + 8])
         if kind == b"IDAT":
             chunks.append(blob[pos + 8:pos + 8 + length])
         pos += 12 + length
+    else:
+        raise ImageProblem(f"PNG with more than {_MAX_PNG_CHUNKS} chunks")
     inflater, data = zlib.decompressobj(), b"".join(chunks)
     try:
         while data and left > 0:
@@ -115,22 +124,20 @@ def _check_image_data(blob: bytes, width: int, height: int, bits_per_pixel: int)
 def _check_scans(blob: bytes, pos: int) -> None:
     """Raise `ImageProblem` when the JPEG has more than MAX_JPEG_SCANS scans after `pos` (the end of its frame
     header). Reads markers as libjpeg does: bytes between markers (a scan's entropy-coded data, stray
-    bytes) are skipped up to the next 0xFF that starts a marker; segments with a length are stepped over."""
+    bytes, restart markers) are skipped up to the next marker; segments are stepped over by their length."""
     if blob.count(b"\xff\xda", pos) <= MAX_JPEG_SCANS:  # every scan starts with these bytes: the usual answer, fast
         return
     scans = 0
-    while found := _MARKER.search(blob, pos):
-        marker, pos = found.group(1)[0], found.end()
-        if marker == 0xD9:  # EOI
+    for _ in range(_MAX_JPEG_MARKERS):
+        found = _SEGMENT_MARKER.search(blob, pos)
+        if found is None or found.group(1) == b"\xd9":  # the end, or EOI
             return
-        if marker in _JPEG_STANDALONE:
-            continue
-        if marker == 0xDA:
+        if found.group(1) == b"\xda":
             scans += 1
             if scans > MAX_JPEG_SCANS:
                 raise ImageProblem(f"JPEG with more than {MAX_JPEG_SCANS} scans")
-        length = int.from_bytes(blob[pos:pos + 2], "big")
-        pos += max(length, 2)
+        pos = found.end() + max(int.from_bytes(blob[found.end():found.end() + 2], "big"), 2)
+    raise ImageProblem(f"JPEG with more than {_MAX_JPEG_MARKERS} segments")
 
 
 def _bmp(blob: bytes) -> ImageHeader:

@@ -1,4 +1,5 @@
 import io
+import struct
 import zlib
 
 import numpy as np
@@ -105,3 +106,17 @@ def test_png_data_that_inflates_past_its_image_is_refused():
 def test_png_over_the_pixel_limit_is_left_to_the_size_check():
     header = read_header(png(6000, 5000, zlib.compress(bytes(256 << 20), 9)))
     assert header.pixels > MAX_IMAGE_PIXELS
+
+
+def test_files_of_tiny_chunks_or_segments_are_refused_before_they_slow_the_walk():
+    """600k empty PNG chunks or 2M empty JPEG comments (with the scans that make the JPEG walk run) are a
+    few MiB each: the walks stop at a bound instead of looping over them in Python."""
+    base = _encode(16, 16, "PNG")
+    tiny = struct.pack(">I", 0) + b"tEXt" + struct.pack(">I", zlib.crc32(b"tEXt"))
+    with pytest.raises(ImageProblem, match="more than .* chunks"):
+        read_header(base[:33] + tiny * 600_000 + base[33:])
+    jpeg, _ = repeated_scans(64, MAX_JPEG_SCANS)
+    sof = jpeg.index(b"\xff\xc2")
+    sof_end = sof + 2 + int.from_bytes(jpeg[sof + 2:sof + 4], "big")
+    with pytest.raises(ImageProblem, match="more than .* segments"):
+        read_header(jpeg[:sof_end] + b"\xff\xfe\x00\x02" * 2_000_000 + jpeg[sof_end:])
