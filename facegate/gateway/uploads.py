@@ -43,7 +43,7 @@ async def read_capped(chunks: AsyncIterator[bytes], declared_length: str | None,
 def _object(body: bytes) -> dict[str, Any]:
     try:
         value = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # "[[[[...": a few KB nest past Python's limit
         raise InvalidInput("the request body is not JSON") from None
     if not isinstance(value, dict):
         raise InvalidInput("the request body is not a JSON object")

@@ -29,7 +29,7 @@ def _object(raw: bytes | None, what: str, allowed: set[str]) -> dict[str, Any]:
         raise RequestError(f"{what} exceeds {MAX_JSON_BYTES} bytes")
     try:
         document = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # "[[[[...": 3000 bytes nest past Python's limit
         raise RequestError(f"{what} is not valid JSON") from None
     if not isinstance(document, dict):
         raise RequestError(f"{what} must be a JSON object")

@@ -39,6 +39,7 @@ def test_a_verify_upload_is_decoded():
 
 @pytest.mark.parametrize(("body", "message"), [
     (b"not json", "not JSON"),
+    (b"[" * 5000, "not JSON"),
     (b"[]", "not a JSON object"),
     (_verify_body(clip={"mode": "video", "video": ""}), "clip: expected"),
     (_verify_body(clip={"mode": "frames"}), "clip.frames"),

@@ -25,7 +25,7 @@ def test_unusable_references_are_refused_without_echoing_them(raw):
 
 @pytest.mark.parametrize("raw", [
     b"not json", b"[1]", b'{"mirrored": "yes"}', b'{"actions": "blink"}', b'{"actions": [1]}', b'{"colour": 1}',
-    json.dumps({"mirrored": False, "pad": "x" * MAX_JSON_BYTES}).encode(),
+    json.dumps({"mirrored": False, "pad": "x" * MAX_JSON_BYTES}).encode(), b"[" * 3000, b'{"a": ' * 600,
 ])
 def test_malformed_challenge_requests_are_refused(raw):
     with pytest.raises(RequestError):
@@ -39,7 +39,7 @@ def test_verify_options():
 
 
 @pytest.mark.parametrize("raw", [b'{"request_id": "has space"}', b'{"request_id": 7}', b'{"request_id": ""}',
-                                 b'{"return_embeddings": 1}', b'{"embeddings": true}'])
+                                 b'{"return_embeddings": 1}', b'{"embeddings": true}', b"[" * 3000])
 def test_malformed_options_are_refused_without_echoing_them(raw):
     with pytest.raises(RequestError) as error:
         VerifyOptions.from_json(raw)
