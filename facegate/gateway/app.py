@@ -11,6 +11,7 @@ the reason codes, which the page turns into advice. Blocking client calls run in
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import io
@@ -90,6 +91,7 @@ def _name(value: object) -> str:
 def create_app(config: GatewayConfig, upstream_factory: Callable[[GatewayConfig], Any] = Upstream) -> Starlette:
     """`upstream_factory`: the object behind the calls (Upstream; unit tests pass a stand-in)."""
     state: dict[str, Any] = {}
+    verifying = asyncio.Semaphore(config.max_verifications_in_flight)
 
     async def body(request: Request, limit: int) -> bytes:
         return await read_capped(request.stream(), request.headers.get("content-length"), limit)
@@ -111,8 +113,9 @@ def create_app(config: GatewayConfig, upstream_factory: Callable[[GatewayConfig]
                 "expires_at": issued.expires_at, "mirrored": issued.mirrored}
 
     async def verify(request: Request) -> dict[str, Any]:
-        upload = parse_verify(await body(request, config.max_body_bytes), config.capture.mode)
-        result = await run_in_threadpool(state["upstream"].verify, upload)
+        async with verifying:
+            upload = parse_verify(await body(request, config.max_body_bytes), config.capture.mode)
+            result = await run_in_threadpool(state["upstream"].verify, upload)
         reasons = [{"code": _name(r.code), "decision": _name(r.decision), "message": r.message} for r in result.reasons]
         return {"decision": _name(result.decision), "reasons": reasons, "request_id": result.request_id}
 

@@ -31,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
                              "with --allow-requested-actions); never in production")
     parser.add_argument("--capture-mode", choices=CAPTURE_MODES, default=CaptureSettings.mode,
                         help="what the page sends: JPEG frames, or the camera's video as recorded (default frames)")
+    parser.add_argument("--max-verifications-in-flight", type=int, default=GatewayConfig.max_verifications_in_flight,
+                        metavar="N", help="verify uploads read and sent at once; the others wait unread "
+                                          f"(default {GatewayConfig.max_verifications_in_flight})")
     add_connection_options(parser)
     return parser
 
@@ -39,9 +42,12 @@ def gateway_config(args: argparse.Namespace) -> GatewayConfig:
     if (args.https_cert_file is None) != (args.https_key_file is None):
         raise ValueError("HTTPS needs both --https-cert-file and --https-key-file")
     https = Https(args.https_cert_file, args.https_key_file) if args.https_cert_file else None
+    if args.max_verifications_in_flight < 1:
+        raise ValueError("--max-verifications-in-flight must be at least 1")
     return GatewayConfig(servers=tuple(servers(args)), client=client_options(args), host=args.host, port=args.port,
                          https=https, demo_actions=tuple(args.demo_actions) if args.demo_actions else None,
-                         capture=CaptureSettings(mode=args.capture_mode))
+                         capture=CaptureSettings(mode=args.capture_mode),
+                         max_verifications_in_flight=args.max_verifications_in_flight)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -56,6 +56,9 @@ class GatewayConfig:
     demo_actions: tuple[str, ...] | None = None
     """Ask the server for this action order (demo and tests; the server must allow requested actions)."""
     max_body_bytes: int = 24 * 1024 * 1024  # one verify upload (base64 JSON); held in memory, never spooled
+    max_verifications_in_flight: int = 8
+    """Verify uploads read and sent upstream at once; the others wait unread in their sockets, so uploads hold
+    at most this many times `max_body_bytes` (192 MiB)."""
     max_guide_bytes: int = 512 * 1024
     page_directory: Path = CAPTURE_PAGE
     capture: CaptureSettings = field(default_factory=CaptureSettings)

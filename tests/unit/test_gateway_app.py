@@ -3,6 +3,9 @@
 import base64
 import io
 import json
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -106,3 +109,34 @@ def test_an_upload_over_the_cap_is_refused_before_the_upstream_sees_it():
         answer = http.post("/api/verify", content=json.dumps({"token": "x" * 200}))
         assert (answer.status_code, answer.json()["error"]) == (413, "too_large")
         assert StandIn.last.asked == []
+
+
+class SlowStandIn(StandIn):
+    """A verify that takes 0.3 s and counts how many run at once."""
+
+    lock = threading.Lock()
+
+    def __init__(self, config: GatewayConfig) -> None:
+        super().__init__(config)
+        self.running = self.most = 0
+
+    def verify(self, upload):
+        with self.lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+        time.sleep(0.3)
+        with self.lock:
+            self.running -= 1
+        return super().verify(upload)
+
+
+@pytest.mark.parametrize("slots", [1, 3])
+def test_verifications_in_flight_are_bounded_and_the_others_wait(slots):
+    """Uploads are read inside a slot: memory holds at most `slots` verify bodies."""
+    StandIn.failure = None
+    config = GatewayConfig(servers=("node:8001",), max_verifications_in_flight=slots)
+    body = json.dumps({"token": "v1.k.p.m", "id_photo": base64.b64encode(JPEG).decode(),
+                       "clip": {"mode": "frames", "frames": [base64.b64encode(JPEG).decode()] * 8}})
+    with TestClient(create_app(config, SlowStandIn)) as http, ThreadPoolExecutor(3) as pool:
+        statuses = list(pool.map(lambda _: http.post("/api/verify", content=body).status_code, range(3)))
+    assert statuses == [200] * 3 and SlowStandIn.last.most == slots

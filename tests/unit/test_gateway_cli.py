@@ -28,6 +28,13 @@ def test_unknown_demo_actions_are_refused():
         _parser().parse_args(["--demo-actions", "blink,nod"])
 
 
+def test_verifications_in_flight_default_to_the_config_and_must_be_positive(capsys):
+    assert gateway_config(_parser().parse_args([])).max_verifications_in_flight == 8
+    assert gateway_config(_parser().parse_args(["--max-verifications-in-flight", "2"])).max_verifications_in_flight == 2
+    assert main(["--max-verifications-in-flight", "0"]) == 1
+    assert "at least 1" in capsys.readouterr().err
+
+
 def test_the_capture_mode_is_frames_unless_video_is_asked_for():
     assert gateway_config(_parser().parse_args([])).capture.mode == "frames"
     assert gateway_config(_parser().parse_args(["--capture-mode", "video"])).capture.mode == "video"
