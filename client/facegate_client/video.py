@@ -25,7 +25,7 @@ def frames_from_video(path: str | Path, fps: float = DEFAULT_FPS, max_frames: in
         raise InvalidInput("video: decoding a video needs PyAV (pip install av); "
                            "or send its frames as images") from None
     try:
-        with av.open(str(path)) as container:
+        with av.open(str(path), metadata_errors="replace") as container:  # a damaged title is no reason to fail
             stream = container.streams.video[0]
             sampled, next_time = [], 0.0
             for frame in container.decode(stream):

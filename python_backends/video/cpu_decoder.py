@@ -6,14 +6,13 @@ of this operator"; VP9 it decodes), so the CPU path is FFmpeg through PyAV for e
 
 from __future__ import annotations
 
-import io
 
 import av
 import numpy as np
 
 from python_backends.decision import Reason
 from python_backends.video.frames import FFMPEG, DecodedClip, analysis_size, upright, upright_size
-from python_backends.video.probe import ClipInfo
+from python_backends.video.probe import ClipInfo, open_clip
 from python_backends.video.problems import VideoProblem
 from python_backends.video.settings import VideoSettings
 
@@ -27,7 +26,7 @@ def decode_cpu(data: bytes, info: ClipInfo, settings: VideoSettings) -> DecodedC
     width, height = analysis_size(info.width, info.height, settings.analysis_side)
     frames, times, rotation = [], [], 0
     try:
-        with av.open(io.BytesIO(data), mode="r") as container:
+        with open_clip(data) as container:
             stream = container.streams.video[0]
             for frame in container.decode(stream):
                 if len(frames) >= info.frame_count:

@@ -19,16 +19,14 @@ clip (another customer's) to the next. Pipelines are built once and reused, one 
 
 from __future__ import annotations
 
-import io
 import queue
 
-import av
 import numpy as np
 from nvidia.dali import fn, pipeline_def, types
 
 from python_backends.video.cpu_decoder import decode_cpu
 from python_backends.video.frames import DALI_CPU, NVDEC, DecodedClip, analysis_size, upright, upright_size
-from python_backends.video.probe import ClipInfo
+from python_backends.video.probe import ClipInfo, open_clip
 from python_backends.video.settings import VideoSettings
 
 INPUTS = ("clip", "start", "end", "size")
@@ -52,7 +50,7 @@ def _pipeline(device_id: int | None, dali_device: str):
 
 def display_rotation(data: bytes) -> int:
     """The counter-clockwise display rotation of the first frame (DALI does not report it)."""
-    with av.open(io.BytesIO(data), mode="r") as container:
+    with open_clip(data) as container:
         return next(container.decode(video=0)).rotation
 
 

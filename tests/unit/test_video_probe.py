@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+
+import av
 import numpy as np
 import pytest
 
@@ -92,3 +95,18 @@ def test_a_clip_that_switches_size_within_the_limit_is_decoded_at_its_first_size
     data = size_switching_clip(moving_frames(30), moving_frames(6, 128, 96))
     clip = decode_cpu(data, probe(data, SETTINGS), SETTINGS)
     assert len(clip.frames) == 36 and {frame.shape for frame in clip.frames} == {(48, 64, 3)}
+
+
+def test_a_clip_whose_metadata_is_not_utf8_is_probed_and_decoded():
+    """Found by fuzzing: strict metadata decoding raised UnicodeDecodeError out of av.open (an internal error
+    instead of a decision)."""
+    out = io.BytesIO()
+    with av.open(out, "w", format="mp4") as muxer:
+        muxer.metadata["title"] = "facegate-title-abcd"
+        stream = muxer.add_stream("libx264", rate=24)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        for frame in moving_frames(48):
+            muxer.mux(stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")))
+        muxer.mux(stream.encode(None))
+    data = out.getvalue().replace(b"facegate-title-abcd", b"facegate-title-\xff\xfe\xfd\xfc")
+    assert len(decode_cpu(data, probe(data, SETTINGS), SETTINGS).frames) == 48
