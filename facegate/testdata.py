@@ -118,15 +118,17 @@ def encode(rgb: np.ndarray, fmt: str = "JPEG", quality: int = 90, size: tuple[in
 
 
 def encode_clip(frames: Sequence[np.ndarray], codec: str = "libx264", container: str = "mp4", fps: Fraction | int = 24,
-                bit_rate: int = 1_000_000, rotation: int = 0, times_s=None) -> bytes:
+                bit_rate: int = 1_000_000, rotation: int = 0, times_s=None, title: str | None = None) -> bytes:
     """RGB frames -> a clip in memory. `rotation`: the display rotation written in the container
     (counter-clockwise degrees, as phones write for a portrait recording); `times_s`: explicit
-    presentation times (a variable frame rate), else constant `fps`."""
+    presentation times (a variable frame rate), else constant `fps`; `title`: the container's title tag."""
     import av
 
     height, width = frames[0].shape[:2]
     out = io.BytesIO()
     with av.open(out, "w", format=container) as muxer:
+        if title is not None:
+            muxer.metadata["title"] = title
         stream = muxer.add_stream(codec, rate=fps)
         stream.width, stream.height, stream.pix_fmt, stream.bit_rate = width, height, "yuv420p", bit_rate
         if codec.startswith("libvpx"):  # the fastest settings: this machine's test set-up time matters
@@ -149,27 +151,20 @@ def size_switching_clip(first: list[np.ndarray], then: list[np.ndarray], fps: in
     `then`'s size (a decoder follows each key frame's header; the probe sees only the first)."""
     import av
 
-    packets = _vp9_packets(first, fps) + _vp9_packets(then, fps)
+    parts = [av.open(io.BytesIO(encode_clip(frames, codec="libvpx-vp9", container="webm", fps=fps)))
+             for frames in (first, then)]
     out = io.BytesIO()
     with av.open(out, "w", format="webm") as muxer:
         stream = muxer.add_stream("libvpx-vp9", rate=fps)
         stream.height, stream.width = first[0].shape[:2]
+        packets = [packet for part in parts for packet in part.demux(video=0) if packet.size]
         for index, packet in enumerate(packets):
-            packet.stream, packet.pts, packet.dts, packet.time_base = stream, index, index, Fraction(1, fps)
+            packet.stream, packet.time_base = stream, Fraction(1, fps)
+            packet.pts, packet.dts, packet.duration = index, index, 1
             muxer.mux(packet)
+    for part in parts:
+        part.close()
     return out.getvalue()
-
-
-def _vp9_packets(frames: list[np.ndarray], fps: int) -> list:
-    import av
-
-    with av.open(io.BytesIO(), "w", format="webm") as muxer:
-        stream = muxer.add_stream("libvpx-vp9", rate=fps)
-        stream.height, stream.width = frames[0].shape[:2]
-        stream.pix_fmt, stream.options = "yuv420p", {"deadline": "realtime", "cpu-used": "8"}
-        packets = [packet for rgb in frames
-                   for packet in stream.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24"))]
-        return packets + list(stream.encode(None))
 
 
 def moving_frames(count: int, width: int = 64, height: int = 48) -> list[np.ndarray]:

@@ -11,8 +11,9 @@ from PIL import Image
 
 
 def repeated_scans(side: int, repeats: int, before_each: bytes = b"") -> tuple[bytes, int]:
-    """The JPEG scan bomb (each scan is one decoding pass over the whole image): (a grey `side` x `side` progressive JPEG with its last scan `repeats` more times, each copy after
-    `before_each` (fill bytes, stray bytes: what a decoder skips), its number of scans)."""
+    """The JPEG scan bomb (each scan is one decoding pass over the whole image): (a grey `side` x `side`
+    progressive JPEG with its last scan `repeats` more times, each copy after `before_each` (fill bytes,
+    stray bytes: what a decoder skips), its number of scans)."""
     out = io.BytesIO()
     Image.new("RGB", (side, side), (128, 128, 128)).save(out, format="JPEG", progressive=True)
     blob = out.getvalue()
@@ -21,12 +22,15 @@ def repeated_scans(side: int, repeats: int, before_each: bytes = b"") -> tuple[b
     return blob[:-2] + (before_each + last_scan) * repeats + b"\xff\xd9", blob.count(b"\xff\xda") + repeats
 
 
+def png_chunk(kind: bytes, body: bytes) -> bytes:
+    """A PNG chunk: length, type, body, CRC."""
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
 def png(width: int, height: int, data: bytes, interlaced: bool = False) -> bytes:
     """An 8-bit RGB PNG whose IDAT is `data` (zlib-compressed filtered rows)."""
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, int(interlaced))
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header) + png_chunk(b"IDAT", data) + png_chunk(b"IEND", b"")
 
 
 def overflowing_png(side: int, extra_mb: int) -> bytes:

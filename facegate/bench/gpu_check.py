@@ -169,7 +169,8 @@ def video_checks(url: str, material: Material, local: InProcessEnsembles, device
         checks = [Check(f"VIDEO decoded by {expected}", decoder == expected, f"verify answered decoder {decoder}"),
                   _same_decision("MP4", served, verifier.decide(material.id_photo, video=material.genuine_video))]
     if device is Device.GPU:
-        checks += [nvdec_check(material.genuine_video), nvdec_runs_check(material.genuine_video), nvdec_size_switch_check()]
+        checks += [nvdec_check(material.genuine_video), nvdec_runs_check(material.genuine_video),
+                   nvdec_size_switch_check()]
     return checks
 
 

@@ -123,7 +123,7 @@ def test_a_webm_cut_short_is_truncated_and_an_oversized_upload_too_large(client)
 
 def test_a_clip_that_switches_to_huge_frames_mid_way_is_too_large(client):
     """The container and first key frame say 320x240; frame 30 switches to 2048x2048 (12 MB once decoded,
-    for a few bytes of each inter frame after it)."""
+    for tens of bytes an inter frame after it)."""
     clip = size_switching_clip(tiny(30, 320, 240), tiny(4, 2048, 2048))
     result = verify_video(client, clip, token(client))
     assert (result["decision"], codes(result)) == ("RETRY", ["VIDEO_TOO_LARGE"])

@@ -23,7 +23,8 @@ def _crash(folder: Path, forbid: bool) -> str:
         resource.setrlimit(resource.RLIMIT_CORE, (hard, hard))
         if {forbid}:
             forbid_core_dumps()
-        print(resource.getrlimit(resource.RLIMIT_CORE), ctypes.CDLL(None).prctl({PR_GET_DUMPABLE}, 0, 0, 0, 0), flush=True)
+        dumpable = ctypes.CDLL(None).prctl({PR_GET_DUMPABLE}, 0, 0, 0, 0)
+        print(resource.getrlimit(resource.RLIMIT_CORE), dumpable, flush=True)
         os.kill(os.getpid(), signal.SIGSEGV)
     """)
     result = subprocess.run([sys.executable, "-c", code], cwd=folder, capture_output=True, text=True,

@@ -1,5 +1,4 @@
 import io
-import struct
 import zlib
 
 import numpy as np
@@ -9,7 +8,7 @@ from PIL import Image
 from python_backends.image_limits import MAX_IMAGE_PIXELS, MAX_JPEG_SCANS
 from python_backends.imaging.errors import ImageProblem
 from python_backends.imaging.header import read_header
-from tests.hostile_images import overflowing_png, png, repeated_scans
+from tests.hostile_images import overflowing_png, png, png_chunk, repeated_scans
 
 
 def _encode(width: int, height: int, fmt: str) -> bytes:
@@ -112,7 +111,7 @@ def test_files_of_tiny_chunks_or_segments_are_refused_before_they_slow_the_walk(
     """600k empty PNG chunks or 2M empty JPEG comments (with the scans that make the JPEG walk run) are a
     few MiB each: the walks stop at a bound instead of looping over them in Python."""
     base = _encode(16, 16, "PNG")
-    tiny = struct.pack(">I", 0) + b"tEXt" + struct.pack(">I", zlib.crc32(b"tEXt"))
+    tiny = png_chunk(b"tEXt", b"")
     with pytest.raises(ImageProblem, match="more than .* chunks"):
         read_header(base[:33] + tiny * 600_000 + base[33:])
     jpeg, _ = repeated_scans(64, MAX_JPEG_SCANS)
