@@ -74,6 +74,8 @@ def probe(data: bytes, settings: VideoSettings) -> ClipInfo:
         if not container.streams.video:
             raise VideoProblem(Reason.VIDEO_INVALID, f"{kind} container without a video stream")
         stream = container.streams.video[0]
+        if stream.codec_context is None:  # a codec tag FFmpeg has no decoder for (found by fuzzing)
+            raise VideoProblem(Reason.VIDEO_CODEC_UNSUPPORTED, "a codec the decoder does not know")
         codec = stream.codec_context.name
         if codec not in settings.codec_names:
             raise VideoProblem(Reason.VIDEO_CODEC_UNSUPPORTED, f"codec {codec} is not one of {settings.codecs}")

@@ -100,3 +100,8 @@ def test_a_clip_whose_metadata_is_not_utf8_is_probed_and_decoded():
     clip = encode_clip(moving_frames(48), title="facegate-title-abcd")
     data = clip.replace(b"facegate-title-abcd", b"facegate-title-\xff\xfe\xfd\xfc")
     assert len(decode_cpu(data, probe(data, SETTINGS), SETTINGS).frames) == 48
+
+
+def test_a_clip_whose_codec_tag_no_decoder_knows_is_unsupported(good_mp4):
+    """Found by the fuzz test: PyAV gives such a stream no codec context (AttributeError before)."""
+    assert refused(good_mp4.replace(b"avc1", b"zzzz")) is Reason.VIDEO_CODEC_UNSUPPORTED
